@@ -1,0 +1,52 @@
+"""Findings: problems found in cards, each with a file position, and their output formats.
+
+Stages collect findings as values; only the CLI decides how to print them and the exit code.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    path: str
+    line: int
+    col: int
+    code: str
+    message: str
+    severity: Severity = "error"
+
+    def text(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}: {self.code} {self.message}"
+
+    def github(self) -> str:
+        # GitHub workflow command; newlines and % must be escaped in the message
+        message = f"{self.code} {self.message}".replace("%", "%25").replace("\n", "%0A")
+        return (
+            f"::{self.severity} file={self.path},line={self.line},col={self.col},"
+            f"title={self.code}::{message}"
+        )
+
+
+def relative(path: Path) -> str:
+    """A path as the user would type it: relative to the working directory when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def format_findings(findings: Iterable[Finding], fmt: str) -> str:
+    findings = sorted(findings)
+    if fmt == "json":
+        return json.dumps([asdict(finding) for finding in findings], indent=2)
+    if fmt == "github":
+        return "\n".join(finding.github() for finding in findings)
+    return "\n".join(finding.text() for finding in findings)
