@@ -42,8 +42,10 @@ class CardSource:
     def name(self) -> str:
         return self.card.name
 
-    def finding(self, loc: Loc, code: str, message: str, severity: str = "error") -> Finding:
-        at: Position = self.doc.position(loc)
+    def finding(
+        self, loc: Loc, code: str, message: str, severity: str = "error", key: bool = False
+    ) -> Finding:
+        at: Position = self.doc.position(loc, key)
         return Finding(relative(self.yml), at.line, at.col, code, message, severity)  # type: ignore[arg-type]
 
 
@@ -105,14 +107,16 @@ def load_card(folder: Path) -> CardSource | list[Finding]:
     except ValidationError as error:
         return [_finding(where, doc, item) for item in error.errors()]
     prose_path = folder / PROSE_FILE
-    prose = prose_path.read_text(encoding="utf-8", errors="replace") if prose_path.is_file() else None
+    prose = (
+        prose_path.read_text(encoding="utf-8", errors="replace") if prose_path.is_file() else None
+    )
     return CardSource(card, folder, doc, prose)
 
 
 def _finding(where: str, doc: YamlDocument, error: dict) -> Finding:
     loc: Loc = tuple(error["loc"])
-    at = doc.position(loc)
     kind: str = error["type"]
+    at = doc.position(loc, key=kind in ("extra_forbidden", "missing"))
     if kind == "extra_forbidden":
         key = str(loc[-1])
         hint = suggest(key, sorted(_fields_at(loc[:-1])))

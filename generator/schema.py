@@ -9,11 +9,20 @@ from __future__ import annotations
 import difflib
 import re
 from functools import cache
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
+from generator.figure import Figure
 from generator.vocab import ELEMENT_TYPES, FRAMEWORKS, PRECISIONS, TAGS, TASKS
 
 DIM_SYMBOL = re.compile(r"^(\?|[A-Za-z_][A-Za-z0-9_]*|\d+\.\.\d+)$")
@@ -46,6 +55,9 @@ def spdx_licensing():
     from license_expression import get_spdx_licensing
 
     return get_spdx_licensing()
+
+
+Tag = Annotated[str, AfterValidator(lambda tag: check_vocabulary(tag, TAGS, "tag"))]
 
 
 class Strict(BaseModel):
@@ -87,7 +99,9 @@ class Tensor(Strict):
     @classmethod
     def _layout(cls, layout: str | None) -> str | None:
         if layout is not None and not re.fullmatch(r"[A-Z?]+", layout):
-            raise card_error("bad-layout", f"layout '{layout}' must be upper-case letters, one per dim")
+            raise card_error(
+                "bad-layout", f"layout '{layout}' must be upper-case letters, one per dim"
+            )
         return layout
 
     @field_validator("type")
@@ -97,10 +111,10 @@ class Tensor(Strict):
 
     @model_validator(mode="after")
     def _rank(self) -> Tensor:
-        if self.layout is not None and len(self.layout) != len(self.shape):
+        layout, rank = self.layout, len(self.shape)
+        if layout is not None and len(layout) != rank:
             raise card_error(
-                "layout-rank",
-                f"layout '{self.layout}' has {len(self.layout)} dims but shape has {len(self.shape)}",
+                "layout-rank", f"layout '{layout}' has {len(layout)} dims but shape has {rank}"
             )
         return self
 
@@ -115,15 +129,15 @@ class Original(Strict):
 class Complexity(Strict):
     """Compute and size; null means unknown (shown as '-')."""
 
-    gflops: float | None = Field(None, gt=0, description="Billions of floating point operations.")
-    mparams: float | None = Field(None, gt=0, description="Millions of parameters.")
+    gflops: Figure | None = Field(None, gt=0, description="Billions of floating point operations.")
+    mparams: Figure | None = Field(None, gt=0, description="Millions of parameters.")
 
 
 class Metric(Strict):
     """One published accuracy figure."""
 
     metric: str = Field(description="Name as published, e.g. mAP, top-1 err., Rank-1.")
-    value: float
+    value: Figure
     unit: str | None = Field(None, description="'%' or none.")
     dataset: str | None = None
     better: Literal["higher", "lower"] = Field("higher", description="Direction of improvement.")
@@ -132,7 +146,7 @@ class Metric(Strict):
 class Speed(Strict):
     """A measured throughput or latency."""
 
-    value: float = Field(gt=0)
+    value: Figure = Field(gt=0)
     unit: str = Field(description="e.g. images/s, ms.")
     device: str | None = None
     notes: str | None = None
@@ -166,10 +180,14 @@ class FileEntry(Strict):
     sha384: str | None = None
     url: str | None = None
 
-    @field_validator("md5", "sha256", "sha384")
+    @field_validator("md5", "sha256", "sha384", mode="before")
     @classmethod
-    def _checksum(cls, value: str | None, info) -> str | None:
-        if value is None:
+    def _checksum(cls, value: object, info: ValidationInfo) -> object:
+        if isinstance(value, int | float):
+            raise card_error(
+                "bad-checksum", f"{info.field_name} was read as a number: put it in quotes"
+            )
+        if not isinstance(value, str):
             return value
         want = CHECKSUM_LENGTHS[info.field_name]
         if not re.fullmatch(r"[0-9a-fA-F]*", value):
@@ -216,7 +234,7 @@ class Card(Strict):
         description="Task type from the controlled vocabulary.",
         json_schema_extra={"enum": list(TASKS)},
     )
-    tags: list[str] = Field(
+    tags: list[Tag] = Field(
         [],
         description="Category marks, e.g. face, person, vehicle.",
         json_schema_extra={"items": {"enum": list(TAGS)}},
@@ -251,13 +269,6 @@ class Card(Strict):
     @classmethod
     def _framework(cls, value: str | None) -> str | None:
         return value if value is None else check_vocabulary(value, FRAMEWORKS, "framework")
-
-    @field_validator("tags")
-    @classmethod
-    def _tags(cls, tags: list[str]) -> list[str]:
-        for tag in tags:
-            check_vocabulary(tag, TAGS, "tag")
-        return tags
 
     @field_validator("ir")
     @classmethod

@@ -56,9 +56,7 @@ TASKS: dict[str, TaskInfo] = {
     "text_recognition": TaskInfo(
         "Text Recognition", "Read the characters in a cropped text region.", order=8
     ),
-    "text_spotting": TaskInfo(
-        "Text Spotting", "Detect and read text in one pipeline.", order=9
-    ),
+    "text_spotting": TaskInfo("Text Spotting", "Detect and read text in one pipeline.", order=9),
     "action_recognition": TaskInfo(
         "Action Recognition", "Name the action performed in a short video clip.", order=10
     ),
@@ -145,7 +143,15 @@ ELEMENT_TYPES: tuple[str, ...] = (
     "u1", "boolean", "string",
 )  # fmt: skip
 
-PRECISIONS: tuple[str, ...] = ("FP32", "FP16", "FP16-INT8", "FP32-INT8", "INT8", "FP16-INT1", "FP32-INT1")
+PRECISIONS: tuple[str, ...] = (
+    "FP32",
+    "FP16",
+    "FP16-INT8",
+    "FP32-INT8",
+    "INT8",
+    "FP16-INT1",
+    "FP32-INT1",
+)
 
 
 def task_title(task: str) -> str:

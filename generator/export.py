@@ -1,0 +1,77 @@
+"""The machine-readable catalog published with the site: models.json and models.csv."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from generator.catalog import CardSource, Catalog
+from generator.pages import model_page_path
+from generator.schema import card_json_schema
+from generator.vocab import task_title
+
+CSV_COLUMNS = (
+    "name", "task", "task_title", "tags", "framework", "license", "gflops", "mparams",
+    "metric", "metric_value", "metric_unit", "metric_dataset", "precisions", "year",
+    "part_of", "files", "page",
+)  # fmt: skip
+
+
+def page_url(source: CardSource) -> str:
+    return model_page_path(source.name).removesuffix("index.md")
+
+
+def catalog_records(catalog: Catalog) -> list[dict]:
+    """Every card as JSON data, plus the page URL (relative to the site root)."""
+    records = []
+    for source in catalog.cards:
+        record = source.card.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+        record["task_title"] = task_title(source.card.task)
+        record["page"] = page_url(source)
+        records.append(record)
+    return records
+
+
+def models_json(catalog: Catalog) -> str:
+    return json.dumps({"count": len(catalog.cards), "models": catalog_records(catalog)}, indent=1)
+
+
+def models_csv(catalog: Catalog) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for source in catalog.cards:
+        card = source.card
+        complexity = card.complexity
+        first = card.accuracy[0] if card.accuracy else None
+        writer.writerow(
+            {
+                "name": card.name,
+                "task": card.task,
+                "task_title": task_title(card.task),
+                "tags": ";".join(card.tags),
+                "framework": card.framework or "",
+                "license": card.license.id if card.license else "",
+                "gflops": _text(complexity.gflops if complexity else None),
+                "mparams": _text(complexity.mparams if complexity else None),
+                "metric": first.metric if first else "",
+                "metric_value": _text(first.value if first else None),
+                "metric_unit": (first.unit or "") if first else "",
+                "metric_dataset": (first.dataset or "") if first else "",
+                "precisions": ";".join(card.precisions),
+                "year": card.year or "",
+                "part_of": card.part_of or "",
+                "files": ";".join(entry.name for entry in card.files),
+                "page": page_url(source),
+            }
+        )
+    return out.getvalue()
+
+
+def schema_json() -> str:
+    return json.dumps(card_json_schema(), indent=2) + "\n"
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value)

@@ -1,0 +1,69 @@
+"""The MkDocs plugin (`plugins: [zoo]`): thin event glue around the catalog pipeline.
+
+on_files loads and checks the cards, then adds every generated page and data file in memory;
+on_serve watches the cards and templates so `mkdocs serve` reloads when one changes.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+
+from generator.catalog import Catalog, CatalogError, load_catalog
+from generator.checks import run_checks
+from generator.export import models_csv, models_json, schema_json
+from generator.pages import site_assets, site_pages
+from generator.render import render
+
+log = logging.getLogger("mkdocs.plugins.zoo")
+
+
+class ZooConfig(Config):
+    cards = c.Type(str, default="model_cards")
+    templates = c.Type(str, default="templates")
+
+
+class ZooPlugin(BasePlugin[ZooConfig]):
+    catalog: Catalog | None = None
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        base = Path(config.config_file_path or ".").resolve().parent
+        self.cards_dir = base / self.config.cards
+        self.templates_dir = base / self.config.templates
+        return config
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        try:
+            catalog = load_catalog(self.cards_dir)
+        except CatalogError as error:
+            raise PluginError(str(error)) from None
+        errors = [finding for finding in run_checks(catalog) if finding.severity == "error"]
+        for finding in errors:
+            log.error(finding.text())
+        if errors:
+            raise PluginError(f"{len(errors)} problem(s) in {self.cards_dir}: see `zoo check`")
+        self.catalog = catalog
+        for page in site_pages(catalog):
+            content = render(self.templates_dir, page.template, **page.context)
+            files.append(File.generated(config, page.path, content=content))
+        for uri, path in site_assets(catalog):
+            files.append(File.generated(config, uri, abs_src_path=str(path)))
+        files.append(File.generated(config, "models.json", content=models_json(catalog)))
+        files.append(File.generated(config, "models.csv", content=models_csv(catalog)))
+        files.append(File.generated(config, "schema/model-card.schema.json", content=schema_json()))
+        return files
+
+    def on_serve(
+        self, server: LiveReloadServer, config: MkDocsConfig, builder: object
+    ) -> LiveReloadServer:
+        server.watch(str(self.cards_dir))
+        server.watch(str(self.templates_dir))
+        return server

@@ -1,0 +1,53 @@
+"""Shared fixtures: paths of the repository and seeds, card writers, and one built site."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT.parent / "shared" / "seeds"
+BIN = Path(sys.executable).parent
+
+
+def write_card(cards: Path, name: str, text: str, folder: str | None = None) -> Path:
+    """Write `<cards>/<folder or name>/model.yml` and return its path."""
+    path = cards / (folder or name) / "model.yml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def mkdocs_build(config: Path, site: Path, *extra: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run(
+        [BIN / "mkdocs", "build", "--strict", "-f", config, "-d", site, *extra],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
+
+
+def site_config(tmp: Path, cards: Path) -> Path:
+    """A copy of the project's mkdocs.yml that reads cards from `cards`."""
+    shutil.copytree(ROOT / "docs", tmp / "docs", dirs_exist_ok=True)
+    text = (ROOT / "mkdocs.yml").read_text().replace("cards: model_cards", f"cards: {cards}")
+    text = text.replace("templates: templates", f"templates: {ROOT / 'templates'}")
+    config = tmp / "mkdocs.yml"
+    config.write_text(text)
+    return config
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped catalog built once with the real MkDocs, as a user's `make site` would."""
+    site = tmp_path_factory.mktemp("site")
+    result = mkdocs_build(ROOT / "mkdocs.yml", site)
+    assert result.returncode == 0, result.stderr
+    return site

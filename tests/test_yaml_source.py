@@ -1,0 +1,80 @@
+"""Reading card YAML: positions of values, and refusal of hostile or broken input."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from generator.yaml_source import MAX_BYTES, YamlError, load_yaml, parse_yaml
+
+
+def test_positions_point_at_keys_and_list_items() -> None:
+    doc = parse_yaml("name: a\ninputs:\n  - name: x\n    shape: [1,\n      3]\n")
+    assert doc.position(("inputs", 0, "shape")).line == 4
+    assert doc.position(("inputs", 0, "shape", 1)).line == 5
+    # pydantic adds type tags to locations; the deepest known prefix is used
+    assert doc.position(("inputs", 0, "shape", 1, "int")).line == 5
+
+
+def test_float_keeps_digits_as_written() -> None:
+    doc = parse_yaml("gflops: 2.300\n")
+    assert doc.data["gflops"] == 2.3
+    assert str(doc.data["gflops"]) == "2.300"
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        ("a: &x [1]\nb: *x\n", 2, "aliases"),
+        ("a: {x: 1}\nb:\n  <<: {y: 2}\n", 3, "merge keys"),
+        ("a: 1\nb: 2\na: 3\n", 3, "duplicate key 'a'"),
+        ("a: [1, 2\nb: 3\n", 2, "invalid YAML"),
+        ("a: b: c\n", 1, "invalid YAML"),
+    ],
+)
+def test_bad_yaml_is_refused_with_its_line(text: str, line: int, message: str) -> None:
+    with pytest.raises(YamlError) as raised:
+        parse_yaml(text)
+    assert raised.value.line == line
+    assert message in raised.value.message
+
+
+def test_alias_bomb_is_refused_without_expanding() -> None:
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 30)]
+    started = time.monotonic()
+    with pytest.raises(YamlError, match="aliases"):
+        parse_yaml("\n".join(lines))
+    assert time.monotonic() - started < 2
+
+
+def test_deep_nesting_is_refused() -> None:
+    with pytest.raises(YamlError):
+        parse_yaml("a: " + "[" * 5000 + "]" * 5000)
+    with pytest.raises(YamlError, match="nested deeper"):
+        parse_yaml("a: " + "[" * 60 + "]" * 60)
+
+
+def test_huge_file_is_refused_before_reading(tmp_path: Path) -> None:
+    path = tmp_path / "model.yml"
+    path.write_bytes(b"a: " + b"x" * (MAX_BYTES + 10))
+    with pytest.raises(YamlError, match="byte limit"):
+        load_yaml(path)
+
+
+def test_binary_junk_is_refused_with_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "model.yml"
+    path.write_bytes(b"name: a\n\x00\x01\x02\xff")
+    with pytest.raises(YamlError, match="binary") as raised:
+        load_yaml(path)
+    assert raised.value.line == 2
+
+
+def test_invalid_utf8_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "model.yml"
+    path.write_bytes(b"name: a\ndescription: caf\xe9\n")
+    with pytest.raises(YamlError, match="UTF-8") as raised:
+        load_yaml(path)
+    assert raised.value.line == 2
