@@ -1,7 +1,8 @@
 """The MkDocs plugin (`plugins: [zoo]`): thin event glue around the catalog pipeline.
 
-on_files loads and checks the cards, then adds every generated page and data file in memory;
-on_serve watches the cards and templates so `mkdocs serve` reloads when one changes.
+on_config loads and checks the cards (before MkDocs cleans the old site, so a broken card
+leaves it intact); on_files adds every generated page and data file in memory; on_serve
+watches the cards and templates so `mkdocs serve` reloads when one changes.
 """
 
 from __future__ import annotations
@@ -38,9 +39,6 @@ class ZooPlugin(BasePlugin[ZooConfig]):
         base = Path(config.config_file_path or ".").resolve().parent
         self.cards_dir = base / self.config.cards
         self.templates_dir = base / self.config.templates
-        return config
-
-    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         try:
             catalog = load_catalog(self.cards_dir)
         except CatalogError as error:
@@ -51,6 +49,11 @@ class ZooPlugin(BasePlugin[ZooConfig]):
         if errors:
             raise PluginError(f"{len(errors)} problem(s) in {self.cards_dir}: see `zoo check`")
         self.catalog = catalog
+        return config
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        catalog = self.catalog
+        assert catalog is not None, "on_config runs first"
         for page in site_pages(catalog):
             content = render(self.templates_dir, page.template, **page.context)
             files.append(File.generated(config, page.path, content=content))
