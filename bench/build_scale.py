@@ -122,7 +122,13 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000])
     args = parser.parse_args()
     table = Table(title="Site build, synthetic catalogs")
-    for column in ("cards", "zoo build (s)", "pre-rendered build (s)", "ratio", "zoo check / 1k (s)"):
+    for column in (
+        "cards",
+        "zoo build (s)",
+        "pre-rendered build (s)",
+        "ratio",
+        "zoo check / 1k (s)",
+    ):
         table.add_column(column, justify="right")
     for count in args.sizes:
         with tempfile.TemporaryDirectory(prefix="zoo-bench-") as work:

@@ -1,0 +1,442 @@
+"""Count the GFLOPs and MParams of an OpenVINO model the way Open Model Zoo publishes them.
+
+The per-op rules follow openvinotoolkit/model_analyzer (`model_analyzer/layer_provider.py`, "MA"
+below): FLOPs = 2 x MACs for convolutions and matrix products, unit costs per output element else.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import openvino
+from openvino import Input, Node, Output
+
+# Every MA primitive (add, mul, cmp, max, exp, sqrt, ...) costs 1, so these are sums of primitives.
+# Cost per element of output 0; the comment is MA's formula (its class name when it differs).
+PER_ELEMENT: dict[str, int] = {
+    "Add": 1,  # add
+    "Subtract": 1,  # sub (MA writes self.div, also 1)
+    "Multiply": 1,  # mul
+    "Divide": 1,  # div
+    "Maximum": 1,  # max; not in MA, its max primitive
+    "Minimum": 1,  # min; not in MA, its min primitive
+    "Less": 1,  # cmp
+    "LessEqual": 1,  # cmp
+    "Greater": 1,  # cmp (MA registers 'Greater ' with a space, so never matches)
+    "GreaterEqual": 1,  # cmp
+    "Exp": 1,  # exp
+    "Log": 1,  # log
+    "Round": 1,  # round
+    "Relu": 2,  # cmp + mul
+    "Clamp": 2,  # min + max
+    "PRelu": 2,  # Prelu: 2
+    "Elu": 3,  # 3
+    "Sigmoid": 3,  # 3
+    "SoftPlus": 3,  # ln(e^x + 1): log + exp + sum
+    "GRN": 3,  # Grn: 3
+    "HSwish": 4,  # x * min(max(x + 3, 0), 6) / 6: div + min + max + sum
+    "HardSigmoid": 4,  # max(0, min(1, a * x + b)): max + min + mul + sum
+    "NormalizeL2": 4,  # Normalize: cmp + mul + sum + sqrt
+    "ReduceL1": 4,  # ReduceL: as Normalize
+    "ReduceL2": 4,  # ReduceL: as Normalize
+    "Swish": 5,  # x / (1 + 1 / e^(b * x)): div + sum + div + exp + mul
+    "Acosh": 5,  # ln(x + sqrt(x * x - 1)): log + sum + sub + sqrt + mul
+    "Asinh": 5,  # ln(x + sqrt(x * x + 1)): log + 2 sum + sqrt + mul
+    "Atanh": 5,  # 0.5 * ln((1 + x) / (1 - x)): mul + log + sum + sub + div
+    "Softmax": 5,  # SoftMax: max + sub + exp + sum + div
+    "LogSoftmax": 6,  # LogSoftMax: softmax + log
+    "Tanh": 6,  # sigmoid (3) + 2 mul + sum
+    "Mish": 10,  # x * tanh(ln(1 + e^x)): mul + tanh (6) + log + sum + exp
+    # Not in MA: the tanh form 0.5x(1 + tanh(c(x + 0.044715x^3))) in MA primitives, both modes:
+    # x^3 (2 mul) + 0.044715* (mul) + x+ (sum) + c* (mul) + tanh (6) + 1+ (sum) + 0.5x* (2 mul)
+    "Gelu": 14,
+    # Not in MA under this name: MA's BatchNormalization is a ScaleShift, 2 (mul + add)
+    "BatchNormInference": 2,
+}
+
+# Known to cost nothing: data movement, shape arithmetic, and what MA counts as NonMathLayer (0).
+FREE: frozenset[str] = frozenset(
+    {
+        "Parameter",
+        "Result",
+        "Constant",
+        "Convert",
+        "ConvertLike",
+        "Reshape",
+        "Transpose",
+        "Squeeze",
+        "Unsqueeze",
+        "Concat",
+        "Split",
+        "VariadicSplit",
+        "StridedSlice",
+        "Slice",
+        "Gather",
+        "GatherND",
+        "GatherElements",
+        "GatherTree",
+        "ShapeOf",
+        "Broadcast",
+        "Tile",
+        "Pad",
+        "Range",
+        "Select",
+        "ScatterUpdate",
+        "ScatterNDUpdate",
+        "ScatterElementsUpdate",
+        "ReverseSequence",
+        "DepthToSpace",
+        "SpaceToDepth",
+        "ShuffleChannels",
+        "BatchToSpace",
+        "SpaceToBatch",
+        "Identity",
+        "ReadValue",
+        "Assign",
+        "ReduceMax",
+        "ReduceMin",
+        "NonMaxSuppression",
+        "PriorBox",
+        "PriorBoxClustered",
+        "Proposal",
+        "OneHot",
+        # Quantization emulation: MA gives it no cost (uncounted_layers.FakeQuantize).
+        "FakeQuantize",
+    }
+)
+
+# A weight keeps its identity through these ops: its value is input 0, other inputs are layout,
+# zero points (Subtract), scales (Multiply) or quantization limits (FakeQuantize).
+_WEIGHT_CARRIERS = frozenset(
+    {
+        "Convert",
+        "ConvertLike",
+        "Reshape",
+        "Squeeze",
+        "Unsqueeze",
+        "Transpose",
+        "Broadcast",
+        "Tile",
+        "FakeQuantize",
+        "Subtract",
+        "Multiply",
+    }
+)
+
+# Float inputs of these ops are settings (limits, pad value), not weights.
+_NO_WEIGHT_INPUTS = frozenset({"FakeQuantize", "Pad"})
+
+# Ops with bodies: their cost is the cost of the ops inside.
+_SUBGRAPH_OPS = frozenset({"If", "Loop", "TensorIterator"})
+
+# (W input, R input) of recurrent ops; X is [N, I] for cells, [N, T, I] for sequences.
+_RECURRENT_WEIGHTS: dict[str, tuple[int, int]] = {
+    "RNNCell": (2, 3),
+    "GRUCell": (2, 3),
+    "LSTMCell": (3, 4),
+    "RNNSequence": (3, 4),
+    "GRUSequence": (3, 4),
+    "LSTMSequence": (4, 5),
+}
+
+Cost = Callable[[Node], float | None]  # None: the rule does not apply, the op is reported unknown
+COSTS: dict[str, Cost] = {}
+
+
+class DynamicDimension(Exception):
+    """A dimension a cost needs is not static."""
+
+
+@dataclass(frozen=True)
+class ComplexityCount:
+    """Complexity of one model at its input shapes, in the units Open Model Zoo publishes."""
+
+    flops: int
+    params: int
+    flops_by_type: dict[str, int]
+    unknown_ops: dict[str, int]  # op type -> count, no rule: contributes 0
+    dynamic_ops: dict[str, int]  # op type -> count, needs a dynamic dimension: contributes 0
+    dynamic_inputs: dict[str, str] = field(default_factory=dict)  # input -> shape, "[?,3,8,8]"
+
+    @property
+    def gflops(self) -> float:
+        return self.flops / 1e9
+
+    @property
+    def mparams(self) -> float:
+        return self.params / 1e6
+
+    @property
+    def dynamic(self) -> bool:
+        return bool(self.dynamic_ops or self.dynamic_inputs)
+
+
+def count_complexity(
+    model: openvino.Model, shapes: Mapping[str, Sequence[int]] | None = None
+) -> ComplexityCount:
+    """Count FLOPs and parameters; `shapes` (input name -> dims) overrides the input shapes."""
+    if shapes:
+        model = model.clone()  # reshape works in place; the caller's model stays as it was
+        model.reshape({name: openvino.PartialShape(list(dims)) for name, dims in shapes.items()})
+    weights = _Weights()
+    tally = _count_ops(model, weights)
+    flops_by_type = {kind: round(flops) for kind, flops in sorted(tally.flops.items())}
+    return ComplexityCount(
+        flops=sum(flops_by_type.values()),
+        params=weights.params,
+        flops_by_type=flops_by_type,
+        unknown_ops=dict(sorted(tally.unknown.items())),
+        dynamic_ops=dict(sorted(tally.dynamic.items())),
+        dynamic_inputs={
+            _port_name(port): str(port.get_partial_shape())
+            for port in model.inputs
+            if port.get_partial_shape().is_dynamic
+        },
+    )
+
+
+def cost(*kinds: str) -> Callable[[Cost], Cost]:
+    """Register a cost function for op types."""
+
+    def register(function: Cost) -> Cost:
+        COSTS.update(dict.fromkeys(kinds, function))
+        return function
+
+    return register
+
+
+def _per_element(ops_per_element: int) -> Cost:
+    return lambda node: ops_per_element * _size(_out(node))
+
+
+COSTS.update({kind: _per_element(ops) for kind, ops in PER_ELEMENT.items()})
+
+
+@cost("Convolution", "DeformableConvolution")
+def _convolution(node: Node) -> float:
+    """2 x out x C_in/group x k; MA Convolution: (mul + add) x (C_in / group) x kernel per output.
+
+    Filter [C_out, C_in/group, k...] (Deformable: input 2), so C_in/group x k = filter[1:].
+    """
+    filter_input = 2 if node.get_type_name() == "DeformableConvolution" else 1
+    return 2 * _size(_out(node)) * _size(_in(node, filter_input)[1:])
+
+
+@cost("GroupConvolution")
+def _group_convolution(node: Node) -> float:
+    """2 x out x C_in/G x k; MA GroupConvolution, filter [G, C_out/G, C_in/G, k...].
+
+    Depthwise is G = C_in: 2 x out x k.
+    """
+    return 2 * _size(_out(node)) * _size(_in(node, 1)[2:])
+
+
+@cost("ConvolutionBackpropData")
+def _deconvolution(node: Node) -> float:
+    """2 x in x C_out x k, filter [C_in, C_out, k...]: each input scatters to C_out x k outputs.
+
+    MA Deconvolution writes it per output as (mul + add) x C_in x k / stride: equal when
+    out = in x stride (the usual deconvolution); this form needs no rounding.
+    """
+    return 2 * _size(_in(node, 0)) * _size(_in(node, 1)[1:])
+
+
+@cost("GroupConvolutionBackpropData")
+def _group_deconvolution(node: Node) -> float:
+    """2 x in x C_out/G x k, filter [G, C_in/G, C_out/G, k...]; MA Deconvolution with group G."""
+    return 2 * _size(_in(node, 0)) * _size(_in(node, 1)[2:])
+
+
+@cost("MatMul", "FullyConnected")
+def _matmul(node: Node) -> float:
+    """2 x out x K; MA Gemm: 2 x A[-1] per output. K is A[-2] when transpose_a (MA ignores it)."""
+    a = _in(node, 0)
+    transposed = node.get_attributes().get("transpose_a", False) and len(a) > 1
+    return 2 * _size(_out(node)) * (a[-2] if transposed else a[-1])
+
+
+@cost(*_RECURRENT_WEIGHTS)
+def _recurrent(node: Node) -> float:
+    """2 x N x T x (|W| + |R|): the gate products X.W^T and H.R^T of every step and direction.
+
+    Not in MA (LSTMSequence is uncounted there); its 2 x MAC rule for Gemm applied to the gates.
+    W is [gates x H, I] ([dirs, gates x H, I] for sequences); gate activations are not counted.
+    """
+    w, r = _RECURRENT_WEIGHTS[node.get_type_name()]
+    x = _in(node, 0)
+    steps = x[1] if len(x) == 3 else 1
+    return 2 * x[0] * steps * (_size(_in(node, w)) + _size(_in(node, r)))
+
+
+@cost("MaxPool", "AvgPool")
+def _pooling(node: Node) -> float:
+    """out x kernel; MA Pooling: (max or add) x ROI size per output (MaxPool-8 indices are free)."""
+    return _size(_out(node)) * _size(node.get_attributes()["kernel"])
+
+
+@cost("ROIPooling", "PSROIPooling")
+def _roi_pooling(node: Node) -> float:
+    """out x prod(in_spatial // out_spatial); MA PsRoiPooling: 1 x kernel, kernel approximated."""
+    spatial = zip(_in(node, 0)[2:], _out(node)[2:], strict=True)
+    return _size(_out(node)) * math.prod(i // o for i, o in spatial)
+
+
+@cost("MVN")
+def _mvn(node: Node) -> float:
+    """out x (5 if normalize_variance else 2); MA Mvn."""
+    return (5 if node.get_attributes()["normalize_variance"] else 2) * _size(_out(node))
+
+
+@cost("Power")
+def _power(node: Node) -> float | None:
+    """out x (p + 1) for a scalar constant exponent p; MA Power: mul + add + (p - 1) x mul.
+
+    MA compares a bound method to 1 there and so never counts Power; we apply its formula.
+    """
+    exponent = node.input_value(1).get_node()
+    while exponent.get_type_name() in {"Convert", "Reshape", "Squeeze", "Unsqueeze"}:
+        exponent = exponent.input_value(0).get_node()
+    if exponent.get_type_name() != "Constant" or _size(exponent.get_output_shape(0)) != 1:
+        return None
+    return (float(exponent.get_data().item()) + 1) * _size(_out(node))
+
+
+@dataclass
+class _Tally:
+    flops: Counter[str] = field(default_factory=Counter)
+    unknown: Counter[str] = field(default_factory=Counter)
+    dynamic: Counter[str] = field(default_factory=Counter)
+
+    def add(self, other: _Tally, times: int = 1) -> None:
+        self.flops.update({kind: flops * times for kind, flops in other.flops.items()})
+        self.unknown.update(other.unknown)
+        self.dynamic.update(other.dynamic)
+
+
+@dataclass
+class _Weights:
+    """Elements of the constants that feed the model's ops, each constant counted once."""
+
+    params: int = 0
+    seen: set[int] = field(default_factory=set)
+
+    def visit(self, node: Node, constant: set[int]) -> None:
+        """MA counts every constant input of an op; we skip shapes, axes, indices (not float)."""
+        if node.get_type_name() in _NO_WEIGHT_INPUTS:
+            return
+        for port in node.inputs():
+            source = port.get_source_output()
+            if not port.get_element_type().is_real():
+                continue
+            if source.get_node().get_instance_id() in constant:
+                for root in _constant_roots(source):
+                    if root.get_instance_id() not in self.seen:
+                        self.seen.add(root.get_instance_id())
+                        self.params += _size(root.get_output_shape(0))
+
+
+def _count_ops(model: openvino.Model, weights: _Weights) -> _Tally:
+    """Cost of every op of one (sub)model; constant subgraphs are folded at compile time: free."""
+    tally = _Tally()
+    constant = _constant_ops(model)
+    for node in model.get_ordered_ops():
+        kind = node.get_type_name()
+        if node.get_instance_id() in constant:
+            continue
+        weights.visit(node, constant)
+        if kind in _SUBGRAPH_OPS:
+            tally.add(_count_bodies(node, weights))
+        elif kind in FREE:
+            continue
+        elif kind not in COSTS:
+            tally.unknown[kind] += 1
+        else:
+            try:
+                flops = COSTS[kind](node)
+            except DynamicDimension:
+                tally.dynamic[kind] += 1
+                continue
+            if flops is None:
+                tally.unknown[kind] += 1
+            else:
+                tally.flops[kind] += flops
+    return tally
+
+
+def _count_bodies(node: Node, weights: _Weights) -> _Tally:
+    """If: the costlier branch (one runs); Loop, TensorIterator: body x iterations.
+
+    The weights of every body count. An unknown trip count counts the body once, reported dynamic.
+    """
+    kind = node.get_type_name()
+    tally = _Tally()
+    if kind == "If":
+        branches = [_count_ops(node.get_function(i), weights) for i in (0, 1)]
+        costlier = max(branches, key=lambda branch: sum(branch.flops.values()))
+        tally.flops.update(costlier.flops)
+        for branch in branches:
+            tally.unknown.update(branch.unknown)
+            tally.dynamic.update(branch.dynamic)
+        return tally
+    iterations = node.get_num_iterations()
+    if iterations < 1:
+        tally.dynamic[kind] += 1
+    tally.add(_count_ops(node.get_function(), weights), times=max(iterations, 1))
+    return tally
+
+
+def _constant_ops(model: openvino.Model) -> set[int]:
+    """Instance ids of the ops computed from constants only."""
+    constant: set[int] = set()
+    for node in model.get_ordered_ops():
+        sources = [port.get_source_output().get_node() for port in node.inputs()]
+        if node.get_type_name() == "Constant" or (
+            sources and all(source.get_instance_id() in constant for source in sources)
+        ):
+            constant.add(node.get_instance_id())
+    return constant
+
+
+def _constant_roots(output: Output) -> list[Node]:
+    """The Constants whose values a constant-derived tensor carries (see _WEIGHT_CARRIERS).
+
+    Call it on constant-derived tensors only: elsewhere it would walk the whole model.
+    """
+    node = output.get_node()
+    if node.get_type_name() == "Constant":
+        return [node]
+    if node.get_type_name() in _WEIGHT_CARRIERS:
+        return _constant_roots(node.input_value(0))
+    return [
+        root
+        for port in node.inputs()
+        if port.get_element_type().is_real()
+        for root in _constant_roots(port.get_source_output())
+    ]
+
+
+def _shape(port: Input | Output) -> list[int]:
+    shape = port.get_partial_shape()
+    if shape.is_dynamic:
+        raise DynamicDimension(str(shape))
+    return list(shape.to_shape())
+
+
+def _out(node: Node) -> list[int]:
+    return _shape(node.output(0))
+
+
+def _in(node: Node, index: int) -> list[int]:
+    return _shape(node.input(index))
+
+
+def _size(shape: Sequence[int]) -> int:
+    return math.prod(shape)
+
+
+def _port_name(port: Output) -> str:
+    names = port.get_names()
+    return min(names) if names else port.get_node().get_friendly_name()
