@@ -1,0 +1,125 @@
+"""Validation results: what `zoo validate` measured per model and device, and report files.
+
+A report is JSON written by `zoo validate --report FILE`; reports from several machines merge
+into one result set that the site reads (latest result per model, precision and device).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+Status = Literal["passed", "failed", "error", "skipped"]
+
+REPORT_VERSION = 1
+
+
+class Mismatch(BaseModel):
+    """One documented value that the IR contradicts."""
+
+    model_config = ConfigDict(frozen=True)
+
+    field: str = Field(description="Card field, e.g. complexity.gflops or outputs[1].shape.")
+    documented: str
+    measured: str
+    message: str
+    severity: Literal["error", "warning"] = "error"
+
+
+class TensorInfo(BaseModel):
+    name: str | None = None
+    shape: list[int | str]
+    type: str
+    layout: str | None = None
+
+
+class Timings(BaseModel):
+    """Seconds spent in each stage."""
+
+    read: float = 0.0
+    count: float = 0.0
+    compile: float = 0.0
+    infer: float = 0.0
+
+
+class ValidationResult(BaseModel):
+    """The outcome of validating one card's IR at one precision on one device."""
+
+    name: str
+    precision: str | None = None
+    device: str
+    status: Status
+    message: str = ""
+    mismatches: list[Mismatch] = []
+    warnings: list[str] = []
+    documented_gflops: float | None = None
+    documented_mparams: float | None = None
+    measured_gflops: float | None = None
+    measured_mparams: float | None = None
+    inputs: list[TensorInfo] = []
+    outputs: list[TensorInfo] = []
+    unknown_ops: dict[str, int] = {}
+    timings: Timings = Timings()
+    device_name: str | None = None
+    openvino_version: str | None = None
+    files: dict[str, str] = Field({}, description="IR file name -> sha256.")
+    checked_at: datetime | None = None
+    cached: bool = False
+
+    @property
+    def key(self) -> tuple[str, str | None, str]:
+        return (self.name, self.precision, self.device)
+
+
+class Report(BaseModel):
+    version: int = REPORT_VERSION
+    results: list[ValidationResult] = []
+
+
+class ReportError(Exception):
+    """A report file that cannot be read: a usage error naming the file."""
+
+
+def read_report(path: Path) -> Report:
+    try:
+        return Report.model_validate_json(path.read_bytes())
+    except OSError as error:
+        raise ReportError(f"{path}: {error.strerror or error}") from None
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise ReportError(f"{path}: not a validation report ({where}: {first['msg']})") from None
+
+
+def write_report(path: Path, results: Iterable[ValidationResult]) -> None:
+    """Write atomically: a reader never sees half a report."""
+    report = Report(results=list(results))
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(report.model_dump_json(indent=1) + "\n", encoding="utf-8")
+    temporary.replace(path)
+
+
+def merge_results(results: Iterable[ValidationResult]) -> list[ValidationResult]:
+    """Keep the newest result per (model, precision, device)."""
+    def when(result: ValidationResult) -> float:
+        return result.checked_at.timestamp() if result.checked_at else 0.0
+
+    newest: dict[tuple[str, str | None, str], ValidationResult] = {}
+    for result in results:
+        kept = newest.get(result.key)
+        if kept is None or when(result) >= when(kept):
+            newest[result.key] = result
+    return sorted(newest.values(), key=lambda result: result.key)
+
+
+def merge_reports(paths: Iterable[Path]) -> list[ValidationResult]:
+    return merge_results(result for path in paths for result in read_report(path).results)
+
+
+def results_json(results: Iterable[ValidationResult]) -> str:
+    return json.dumps([result.model_dump(mode="json") for result in results], indent=1)
