@@ -5,9 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Sequence
 
 from generator.catalog import CardSource, Catalog
 from generator.pages import model_page_path
+from generator.results import ValidationResult
 from generator.schema import card_json_schema
 from generator.vocab import task_title
 
@@ -22,19 +24,28 @@ def page_url(source: CardSource) -> str:
     return model_page_path(source.name).removesuffix("index.md")
 
 
-def catalog_records(catalog: Catalog) -> list[dict]:
-    """Every card as JSON data, plus the page URL (relative to the site root)."""
+def catalog_records(catalog: Catalog, results: Sequence[ValidationResult] = ()) -> list[dict]:
+    """Every card as JSON data, plus its page URL (relative to the site root) and validation."""
+    validation: dict[str, list[dict]] = {}
+    for result in results:
+        validation.setdefault(result.name, []).append(
+            result.model_dump(
+                mode="json", include={"device", "precision", "status", "checked_at"}
+            )
+        )
     records = []
     for source in catalog.cards:
         record = source.card.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
         record["task_title"] = task_title(source.card.task)
         record["page"] = page_url(source)
+        record["validation"] = validation.get(source.name, [])
         records.append(record)
     return records
 
 
-def models_json(catalog: Catalog) -> str:
-    return json.dumps({"count": len(catalog.cards), "models": catalog_records(catalog)}, indent=1)
+def models_json(catalog: Catalog, results: Sequence[ValidationResult] = ()) -> str:
+    records = catalog_records(catalog, results)
+    return json.dumps({"count": len(catalog.cards), "models": records}, indent=1)
 
 
 def models_csv(catalog: Catalog) -> str:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from generator.catalog import CardSource, Catalog
 from generator.links import link_path, relative_links
+from generator.results import ValidationResult
 from generator.schema import Citation, FileEntry, Metric, Speed
 from generator.vocab import TASKS, TaskInfo
 
@@ -47,8 +48,20 @@ def model_page_path(name: str) -> str:
     return f"models/{name}/index.md"
 
 
-def site_pages(catalog: Catalog) -> Iterator[SitePage]:
+@dataclass
+class DeviceMatrix:
+    """Model x device validation status, from all merged results."""
+
+    devices: list[str]
+    rows: list[tuple[CardSource, dict[str, list[ValidationResult]]]]
+
+
+def site_pages(catalog: Catalog, results: list[ValidationResult] = ()) -> Iterator[SitePage]:
+    by_model: dict[str, list[ValidationResult]] = {}
+    for result in results:
+        by_model.setdefault(result.name, []).append(result)
     yield SitePage("overview.md", "overview.md.j2", {"sections": task_sections(catalog)})
+    yield SitePage("devices.md", "devices.md.j2", {"matrix": device_matrix(catalog, by_model)})
     yield SitePage("accuracy.md", "accuracy.md.j2", {"groups": accuracy_groups(catalog)})
     yield SitePage("checksums.md", "checksums.md.j2", {"rows": checksum_rows(catalog)})
     yield SitePage("citations.md", "citations.md.j2", {"entries": citation_entries(catalog)})
@@ -63,6 +76,12 @@ def site_pages(catalog: Catalog) -> Iterator[SitePage]:
                 "parts": catalog.parts(source),
                 "parent": parent,
                 "task": TASKS.get(source.card.task),
+                "validation": by_model.get(source.name, []),
+                "comparisons": [
+                    (result, comparison_rows(source, result))
+                    for result in by_model.get(source.name, [])
+                    if result.status in ("passed", "failed")
+                ],
             },
         )
 
@@ -95,6 +114,57 @@ def task_sections(catalog: Catalog) -> list[TaskSection]:
             rows.extend((part, True) for part in catalog.parts(source))
         sections.append(TaskSection(task, TASKS[task], rows))
     return sections
+
+
+def comparison_rows(source: CardSource, result: ValidationResult) -> list[tuple[str, str, str]]:
+    """(figure, documented, measured) rows: complexity, then each input and output."""
+    complexity = source.card.complexity
+
+    def documented(key: str) -> str:
+        value = getattr(complexity, key) if complexity else None
+        return "-" if value is None else str(value)
+
+    def measured(value: float | None) -> str:
+        return "-" if value is None else f"{value:.3f}"
+
+    rows = [
+        ("GFLOPs", documented("gflops"), measured(result.measured_gflops)),
+        ("MParams", documented("mparams"), measured(result.measured_mparams)),
+    ]
+    for kind, cards, tensors in (
+        ("Input", source.card.inputs, result.inputs),
+        ("Output", source.card.outputs, result.outputs),
+    ):
+        for index, tensor in enumerate(tensors):
+            match = next((t for t in cards if t.name and t.name == tensor.name), None)
+            if match is None and index < len(cards):
+                match = cards[index]
+            rows.append(
+                (
+                    f"{kind} {tensor.name or index}",
+                    f"{_dims(match.shape)} {match.type}" if match else "-",
+                    f"{_dims(tensor.shape)} {tensor.type}",
+                )
+            )
+    return rows
+
+
+def _dims(shape: list) -> str:
+    return "[" + ", ".join(str(dim) for dim in shape) + "]"
+
+
+def device_matrix(
+    catalog: Catalog, by_model: dict[str, list[ValidationResult]]
+) -> DeviceMatrix:
+    devices = sorted({result.device for results in by_model.values() for result in results})
+    rows = []
+    for source in catalog.cards:
+        per_device: dict[str, list[ValidationResult]] = {}
+        for result in by_model.get(source.name, []):
+            per_device.setdefault(result.device, []).append(result)
+        if per_device:
+            rows.append((source, per_device))
+    return DeviceMatrix(devices, rows)
 
 
 def accuracy_groups(catalog: Catalog) -> list[AccuracyGroup]:

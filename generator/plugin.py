@@ -23,17 +23,32 @@ from generator.checks import run_checks
 from generator.export import models_csv, models_json, schema_json
 from generator.pages import site_assets, site_pages
 from generator.render import render
+from generator.results import (
+    ReportError,
+    ValidationResult,
+    merge_reports,
+    merge_results,
+    results_json,
+)
 
 log = logging.getLogger("mkdocs.plugins.zoo")
+FAILED = ("failed", "error")
 
 
 class ZooConfig(Config):
     cards = c.Type(str, default="model_cards")
     templates = c.Type(str, default="templates")
+    # validate every card with a local IR on each build (cached); a mismatch stops the build
+    validation = c.Type(bool, default=False)
+    device = c.Type(str, default="CPU")
+    cache = c.Type(str, default=".zoo-cache/validation")
+    # report files of `zoo validate --report`, e.g. from other machines and devices
+    results = c.ListOfItems(c.Type(str), default=[])
 
 
 class ZooPlugin(BasePlugin[ZooConfig]):
     catalog: Catalog | None = None
+    results: list[ValidationResult]
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         base = Path(config.config_file_path or ".").resolve().parent
@@ -49,17 +64,44 @@ class ZooPlugin(BasePlugin[ZooConfig]):
         if errors:
             raise PluginError(f"{len(errors)} problem(s) in {self.cards_dir}: see `zoo check`")
         self.catalog = catalog
+        self.results = self.collect_results(catalog, base)
         return config
+
+    def collect_results(self, catalog: Catalog, base: Path) -> list[ValidationResult]:
+        try:
+            reported = merge_reports(base / path for path in self.config.results)
+        except ReportError as error:
+            raise PluginError(str(error)) from None
+        if not self.config.validation:
+            return reported
+        from generator.validate import result_findings, validate_catalog  # imports openvino
+
+        measured = validate_catalog(
+            catalog, device=self.config.device, cache_dir=base / self.config.cache
+        )
+        failures = result_findings(catalog, [r for r in measured if r.status in FAILED])
+        for finding in failures:
+            log.error(finding.text())
+        if failures:
+            raise PluginError(
+                f"{len(failures)} card value(s) contradict their IR: see `zoo validate`"
+            )
+        return merge_results([*reported, *measured])
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         catalog = self.catalog
         assert catalog is not None, "on_config runs first"
-        for page in site_pages(catalog):
+        for page in site_pages(catalog, self.results):
             content = render(self.templates_dir, page.template, **page.context)
             files.append(File.generated(config, page.path, content=content))
         for uri, path in site_assets(catalog):
             files.append(File.generated(config, uri, abs_src_path=str(path)))
-        files.append(File.generated(config, "models.json", content=models_json(catalog)))
+        files.append(
+            File.generated(config, "models.json", content=models_json(catalog, self.results))
+        )
+        files.append(
+            File.generated(config, "validation.json", content=results_json(self.results))
+        )
         files.append(File.generated(config, "models.csv", content=models_csv(catalog)))
         files.append(File.generated(config, "schema/model-card.schema.json", content=schema_json()))
         return files
