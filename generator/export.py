@@ -29,9 +29,7 @@ def catalog_records(catalog: Catalog, results: Sequence[ValidationResult] = ()) 
     validation: dict[str, list[dict]] = {}
     for result in results:
         validation.setdefault(result.name, []).append(
-            result.model_dump(
-                mode="json", include={"device", "precision", "status", "checked_at"}
-            )
+            result.model_dump(mode="json", include={"device", "precision", "status", "checked_at"})
         )
     records = []
     for source in catalog.cards:

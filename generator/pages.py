@@ -153,9 +153,7 @@ def _dims(shape: list) -> str:
     return "[" + ", ".join(str(dim) for dim in shape) + "]"
 
 
-def device_matrix(
-    catalog: Catalog, by_model: dict[str, list[ValidationResult]]
-) -> DeviceMatrix:
+def device_matrix(catalog: Catalog, by_model: dict[str, list[ValidationResult]]) -> DeviceMatrix:
     devices = sorted({result.device for results in by_model.values() for result in results})
     rows = []
     for source in catalog.cards:

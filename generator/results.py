@@ -106,6 +106,7 @@ def write_report(path: Path, results: Iterable[ValidationResult]) -> None:
 
 def merge_results(results: Iterable[ValidationResult]) -> list[ValidationResult]:
     """Keep the newest result per (model, precision, device)."""
+
     def when(result: ValidationResult) -> float:
         return result.checked_at.timestamp() if result.checked_at else 0.0
 
