@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site serve test lint bench clean
+.PHONY: site serve test lint bench clean models
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,8 +13,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
+## Convert the real models of the catalog to OpenVINO IR (once; later runs skip current IRs)
+models: $(STAMP)
+	$(BIN)/python -m generator.model_sources
+
 ## Build the catalog website into site/
-site: $(STAMP)
+site: $(STAMP) models
 	$(BIN)/mkdocs build --strict
 
 ## Serve the site on http://127.0.0.1:8000 with live reload
@@ -22,7 +26,7 @@ serve: $(STAMP)
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
 ## Lint and run the whole test suite
-test: $(STAMP)
+test: $(STAMP) models
 	$(BIN)/ruff check generator tests bench
 	$(BIN)/ruff format --check generator tests bench
 	$(BIN)/pytest -n 2
