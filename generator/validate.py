@@ -1,0 +1,319 @@
+"""`zoo validate`: check what each card documents against its IR, with the OpenVINO runtime.
+
+Pipeline: plan one task per card and precision (no local IR: skipped) -> probe each IR in a
+worker process, or reuse its cached probe -> judge card against probe -> ValidationResults.
+`result_findings` turns results into located findings for the CLI and the site build.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from generator.catalog import CardSource, Catalog
+from generator.findings import Finding
+from generator.ir_compare import Measured, compare_complexity, compare_tensors
+from generator.ir_probe import Probe, ProbeJob
+from generator.results import ValidationResult
+from generator.schema import suggest
+from generator.validate_worker import WorkerFailure, WorkerPool
+from generator.validation_cache import ValidationCache, openvino_version, probe_key
+
+DEFAULT_CACHE = Path(".zoo-cache/validation")
+
+
+class UnknownModelError(Exception):
+    """A requested model name is not in the catalog."""
+
+
+@dataclass(frozen=True)
+class Task:
+    """One IR to validate: a card at one precision."""
+
+    source: CardSource
+    precision: str
+    xml: Path
+
+    @property
+    def ir_path(self) -> str:
+        return self.source.card.ir[self.precision]
+
+
+def validate_catalog(
+    catalog: Catalog,
+    names: Sequence[str] | None = None,
+    *,
+    device: str = "CPU",
+    precision: str | None = None,
+    jobs: int = 1,
+    tolerance: float = 0.01,
+    timeout: float = 300.0,
+    cache_dir: Path | None = DEFAULT_CACHE,
+    progress: bool = False,
+) -> list[ValidationResult]:
+    """Validate the named cards (all when None) on `device`; one result per card and precision.
+
+    A card without a local IR is skipped; a broken, crashing or hanging IR is an `error` result
+    of that card only. Probes are cached in `cache_dir` (None: no cache).
+    """
+    sources = select(catalog, names)
+    tasks, skipped = plan(sources, precision, device)
+    cache = ValidationCache(cache_dir)
+    with reporter(progress, len(tasks)) as report:
+        measured = run_tasks(tasks, device, jobs, timeout, tolerance, cache, report)
+    cache.save()
+    order = {source.name: index for index, source in enumerate(catalog.cards)}
+
+    def position(result: ValidationResult) -> tuple[int, int]:
+        precisions = list(catalog.by_name[result.name].card.ir)
+        rank = precisions.index(result.precision) if result.precision in precisions else -1
+        return order[result.name], rank
+
+    return sorted([*skipped, *measured], key=position)
+
+
+def select(catalog: Catalog, names: Sequence[str] | None) -> list[CardSource]:
+    if names is None:
+        return list(catalog.cards)
+    for name in names:
+        if name not in catalog.by_name:
+            hint = suggest(name, sorted(catalog.by_name))
+            raise UnknownModelError(f"unknown model '{name}'{hint}")
+    wanted = set(names)
+    return [source for source in catalog.cards if source.name in wanted]
+
+
+def plan(
+    sources: Sequence[CardSource], precision: str | None, device: str
+) -> tuple[list[Task], list[ValidationResult]]:
+    """The IRs to probe, and a skipped result for each card or precision without one."""
+    tasks, skipped = [], []
+
+    def skip(source: CardSource, at: str | None, why: str) -> None:
+        skipped.append(
+            ValidationResult(
+                name=source.name, precision=at, device=device, status="skipped", message=why
+            )
+        )
+
+    for source in sources:
+        irs = source.card.ir
+        if precision is not None:
+            irs = {precision: irs[precision]} if precision in irs else {}
+        if not irs:
+            skip(source, precision, f"no {precision + ' ' if precision else ''}IR in the card")
+        for at, path in irs.items():
+            xml = source.folder / path
+            if xml.is_file():
+                tasks.append(Task(source, at, xml))
+            else:
+                skip(source, at, f"{path} not found beside the card")
+    return tasks, skipped
+
+
+def run_tasks(
+    tasks: Sequence[Task],
+    device: str,
+    jobs: int,
+    timeout: float,
+    tolerance: float,
+    cache: ValidationCache,
+    report: Callable[[ValidationResult], None],
+) -> list[ValidationResult]:
+    if not tasks:
+        return []
+    jobs = max(1, min(jobs, len(tasks)))
+    with WorkerPool(jobs) as pool, ThreadPoolExecutor(jobs) as threads:
+
+        def run(task: Task) -> ValidationResult:
+            probe, files, cached = measure(task, device, timeout, cache, pool)
+            return judge(task, probe, files, tolerance, device, cached)
+
+        futures = [threads.submit(run, task) for task in tasks]
+        results = []
+        for future in as_completed(futures):
+            results.append(future.result())
+            report(results[-1])
+    return results
+
+
+def measure(
+    task: Task, device: str, timeout: float, cache: ValidationCache, pool: WorkerPool
+) -> tuple[Probe, dict[str, str], bool]:
+    """The task's probe, cached or fresh; worker failures (crash, timeout) are not cached."""
+    card = task.source.card
+    job = ProbeJob(
+        xml=str(task.xml.resolve()), device=device, inputs=card.inputs, outputs=card.outputs
+    )
+    try:
+        files = {path.name: cache.sha256(path) for path in ir_files(task.xml)}
+    except OSError as error:
+        return failed_probe(f"cannot read: {error.strerror or error}"), {}, False
+    key = probe_key(job, files)
+    if (probe := cache.load(key)) is not None:
+        return probe, files, True
+    try:
+        probe = pool.run(job, timeout)
+    except WorkerFailure as failure:
+        return failed_probe(str(failure)), files, False
+    if probe.error is None:
+        cache.store(key, probe)
+    return probe, files, False
+
+
+def ir_files(xml: Path) -> list[Path]:
+    weights = xml.with_suffix(".bin")
+    return [xml, weights] if weights.exists() else [xml]
+
+
+def failed_probe(error: str) -> Probe:
+    return Probe(error=error, openvino_version=openvino_version(), checked_at=datetime.now(UTC))
+
+
+def judge(
+    task: Task,
+    probe: Probe,
+    files: dict[str, str],
+    tolerance: float,
+    device: str,
+    cached: bool,
+) -> ValidationResult:
+    """The card against the probe: every mismatch, and the status they make."""
+    card = task.source.card
+    measured = Measured(
+        ir_path=task.ir_path,
+        inputs=probe.inputs,
+        outputs=probe.outputs,
+        gflops=probe.gflops,
+        mparams=probe.mparams,
+        unknown_ops=probe.unknown_ops,
+        inferred=probe.inferred,
+        non_finite=probe.non_finite,
+    )
+    mismatches = []
+    if probe.outputs:  # the IR was read
+        mismatches += compare_tensors("inputs", card.inputs, measured)
+        mismatches += compare_tensors("outputs", card.outputs, measured)
+    mismatches += compare_complexity(card.complexity, measured, tolerance)
+    if probe.error:
+        status = "error"
+    elif any(mismatch.severity == "error" for mismatch in mismatches):
+        status = "failed"
+    else:
+        status = "passed"
+    complexity = card.complexity
+    return ValidationResult(
+        name=card.name,
+        precision=task.precision,
+        device=device,
+        status=status,
+        message=f"{task.ir_path}: {probe.error}" if probe.error else "",
+        mismatches=mismatches,
+        warnings=probe.warnings,
+        documented_gflops=complexity.gflops if complexity else None,
+        documented_mparams=complexity.mparams if complexity else None,
+        measured_gflops=probe.gflops,
+        measured_mparams=probe.mparams,
+        inputs=probe.inputs,
+        outputs=probe.outputs,
+        unknown_ops=probe.unknown_ops,
+        timings=probe.timings,
+        device_name=probe.device_name,
+        openvino_version=probe.openvino_version,
+        files=files,
+        checked_at=probe.checked_at,
+        cached=cached,
+    )
+
+
+CODES = {
+    "gflops": "ir-complexity",
+    "mparams": "ir-complexity",
+    "shape": "ir-shape",
+    "type": "ir-type",
+    "layout": "ir-layout",
+    "values": "ir-values",
+}
+
+
+def result_findings(catalog: Catalog, results: Sequence[ValidationResult]) -> list[Finding]:
+    """Errors and warnings of the results, each at the card field it is about."""
+    findings = []
+    for result in results:
+        source = catalog.by_name.get(result.name)
+        if source is None:
+            continue
+        ir_entry = ("ir", result.precision) if result.precision else ("ir",)
+        if result.status == "error":
+            findings.append(source.finding(ir_entry, "ir-error", result.message))
+        for mismatch in result.mismatches:
+            loc = field_loc(mismatch.field)
+            code = CODES.get(str(loc[-1]), "ir-tensor")
+            message = f"{mismatch.field}: {mismatch.message}"
+            findings.append(source.finding(loc, code, message, mismatch.severity))
+        for warning in result.warnings:
+            message = f"{result.precision}: {warning}"
+            findings.append(source.finding(ir_entry, "ir-warning", message, "warning"))
+    return sorted(set(findings))
+
+
+def field_loc(field: str) -> tuple[str | int, ...]:
+    """('outputs', 1, 'shape') for 'outputs[1].shape'."""
+    return tuple(
+        int(index) if index else key for key, index in re.findall(r"(\w+)|\[(\d+)\]", field)
+    )
+
+
+def summary(results: Sequence[ValidationResult]) -> str:
+    """'7 IR(s) validated: 6 passed, 1 failed, 0 error (5 cached); 119 skipped'."""
+    counts = dict.fromkeys(("passed", "failed", "error", "skipped"), 0)
+    for result in results:
+        counts[result.status] += 1
+    validated = len(results) - counts["skipped"]
+    cached = sum(result.cached for result in results)
+    return (
+        f"{validated} IR(s) validated: {counts['passed']} passed, {counts['failed']} failed, "
+        f"{counts['error']} error ({cached} cached); {counts['skipped']} skipped"
+    )
+
+
+@contextmanager
+def reporter(enabled: bool, total: int) -> Iterator[Callable[[ValidationResult], None]]:
+    """Progress on stderr: a rich bar on a terminal, one plain line per model otherwise."""
+    if not enabled or total == 0:
+        yield lambda result: None
+        return
+    if not sys.stderr.isatty():
+        done = 0
+
+        def line(result: ValidationResult) -> None:
+            nonlocal done
+            done += 1
+            note = (
+                " (cached)" if result.cached else f" in {sum(dict(result.timings).values()):.2f} s"
+            )
+            print(
+                f"zoo: [{done}/{total}] {result.name} {result.precision}: {result.status}{note}",
+                file=sys.stderr,
+                flush=True,
+            )
+
+        yield line
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn("validating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(
+        *columns, TextColumn("{task.description}"), console=Console(stderr=True), transient=True
+    ) as bar:
+        task = bar.add_task("", total=total)
+        yield lambda result: bar.update(
+            task, advance=1, description=f"{result.name} {result.precision}: {result.status}"
+        )
