@@ -10,10 +10,12 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from generator.catalog import CatalogError, load_catalog
+from generator.catalog import Catalog, CatalogError, load_catalog
 from generator.checks import run_checks
 from generator.export import schema_json
 from generator.findings import format_findings
+from generator.results import ValidationResult
+from generator.vocab import PRECISIONS
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -41,6 +43,110 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_validate(args: argparse.Namespace) -> int:
+    # imported here: `zoo check` and `zoo schema` should not pay for OpenVINO
+    from generator.card_update import UpdateError, update_cards
+    from generator.git_changes import GitError
+    from generator.validate import UnknownModelError, result_findings, summary, validate_catalog
+
+    tolerance = parse_tolerance(args.tolerance)
+    if args.jobs < 1:
+        raise UsageError(f"--jobs {args.jobs}: must be at least 1")
+    if args.timeout <= 0:
+        raise UsageError(f"--timeout {args.timeout:g}: must be positive seconds")
+    catalog = load_catalog(args.cards)
+    try:
+        names, unloadable = select_cards(args, catalog)
+
+        def run() -> list[ValidationResult]:
+            return validate_catalog(
+                catalog,
+                names,
+                device=args.device,
+                precision=args.precision,
+                jobs=args.jobs,
+                tolerance=tolerance,
+                timeout=args.timeout,
+                cache_dir=args.cache,
+                progress=True,
+            )
+
+        results = run()
+        if args.update:
+            for name, changes in update_cards(catalog, results).items():
+                where = catalog.by_name[name].yml
+                print(f"zoo: updated {where}: {'; '.join(changes)}", file=sys.stderr)
+            catalog = load_catalog(args.cards)
+            results = run()  # the probes are cached: this only judges the updated cards
+    except (GitError, UnknownModelError, UpdateError) as error:
+        raise UsageError(str(error)) from None
+    findings = [*unloadable, *result_findings(catalog, results)]
+    if findings or args.format == "json":
+        print(format_findings(findings, args.format))
+    write_validation_files(args, results)
+    print(f"zoo: {summary(results)}", file=sys.stderr)
+    failed = unloadable or any(result.status in ("failed", "error") for result in results)
+    return EXIT_FINDINGS if failed else EXIT_OK
+
+
+def select_cards(args: argparse.Namespace, catalog: Catalog) -> tuple[list[str] | None, list]:
+    """Names to validate (None: all) after NAMES, --changed-since and --shard; and the load
+    findings of selected cards that could not be read (they cannot be validated: say so)."""
+    from generator.git_changes import changed_cards, changed_paths, touches
+    from generator.validate import select
+
+    names: list[str] | None = args.names or None
+    select(catalog, names)  # unknown names are usage errors, whatever else filters
+    unloadable = [] if names else catalog.findings
+    if args.changed_since is not None:
+        changed = changed_paths(catalog.root, args.changed_since)
+        names = [name for name in changed_cards(catalog, changed) if name in (names or [name])]
+        unloadable = [f for f in unloadable if touches(changed, Path(f.path).parent)]
+    if args.shard is not None:
+        index, count = parse_shard(args.shard)
+        everything = names if names is not None else [source.name for source in catalog.cards]
+        names = everything[index - 1 :: count]
+        unloadable = unloadable if index == 1 else []  # reported once, by the first shard
+    return names, unloadable
+
+
+def write_validation_files(args: argparse.Namespace, results: list[ValidationResult]) -> None:
+    from generator.results import write_report
+    from generator.validation_output import junit_xml, summary_markdown
+
+    try:
+        if args.junit:
+            args.junit.write_text(junit_xml(results, args.device), encoding="utf-8")
+        if args.summary:  # appended: GitHub's step summary file collects every step
+            with args.summary.open("a", encoding="utf-8") as file:
+                file.write(summary_markdown(results, args.device))
+        if args.report:
+            write_report(args.report, results)
+    except OSError as error:
+        raise UsageError(f"{error.filename}: {error.strerror or error}") from None
+
+
+def parse_tolerance(text: str) -> float:
+    """'1%' or '0.01' -> 0.01."""
+    try:
+        value = float(text[:-1]) / 100 if text.endswith("%") else float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value < 1:
+        raise UsageError(
+            f"--tolerance {text}: use a percentage such as 1% or a fraction such as 0.01"
+        )
+    return value
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    """'2/3' -> (2, 3): the second of three interleaved slices of the cards."""
+    index, _, count = text.partition("/")
+    if not (index.isdigit() and count.isdigit() and 1 <= int(index) <= int(count)):
+        raise UsageError(f"--shard {text}: use K/N with 1 <= K <= N, e.g. 1/2")
+    return int(index), int(count)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="zoo", description="Model zoo cards: check them, validate them, publish them."
@@ -63,6 +169,48 @@ def build_parser() -> argparse.ArgumentParser:
 
     schema = sub.add_parser("schema", parents=[common], help="print the card JSON Schema")
     schema.set_defaults(run=cmd_schema)
+
+    validate = sub.add_parser(
+        "validate",
+        parents=[common],
+        help="check cards against their IRs with the OpenVINO runtime",
+        description="Read, count, compile and run each card's IR and compare it with the card.",
+    )
+    validate.add_argument(
+        "names", nargs="*", metavar="NAME", help="models to validate (default: all)"
+    )
+    validate.add_argument("--device", default="CPU", help="OpenVINO device (default: CPU)")
+    validate.add_argument("--precision", choices=PRECISIONS, help="only this IR precision")
+    validate.add_argument("--jobs", type=int, default=1, metavar="N", help="models in parallel")
+    validate.add_argument(
+        "--tolerance", default="1%", help="allowed GFLOPs/MParams difference (default: 1%%)"
+    )
+    validate.add_argument(
+        "--timeout", type=float, default=300.0, metavar="SECONDS", help="per model (default: 300)"
+    )
+    validate.add_argument("--format", choices=("text", "github", "json"), default="text")
+    validate.add_argument("--junit", type=Path, metavar="FILE", help="write JUnit XML")
+    validate.add_argument("--report", type=Path, metavar="FILE", help="write a results report")
+    validate.add_argument(
+        "--changed-since", metavar="GITREF", help="only cards changed in git since GITREF"
+    )
+    validate.add_argument(
+        "--shard", metavar="K/N", help="only the K-th of N interleaved slices of the cards (CI)"
+    )
+    validate.add_argument(
+        "--summary", type=Path, metavar="FILE", help="append a Markdown summary (CI step summary)"
+    )
+    validate.add_argument(
+        "--update", action="store_true", help="write measured figures and tensors into the cards"
+    )
+    validate.add_argument(
+        "--cache",
+        type=Path,
+        default=Path(".zoo-cache/validation"),
+        metavar="DIR",
+        help="cache of measurements (default: .zoo-cache/validation)",
+    )
+    validate.set_defaults(run=cmd_validate)
     return parser
 
 
