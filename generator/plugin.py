@@ -7,6 +7,7 @@ watches the cards and templates so `mkdocs serve` reloads when one changes.
 
 from __future__ import annotations
 
+import glob
 import logging
 from pathlib import Path
 
@@ -42,7 +43,7 @@ class ZooConfig(Config):
     validation = c.Type(bool, default=False)
     device = c.Type(str, default="CPU")
     cache = c.Type(str, default=".zoo-cache/validation")
-    # report files of `zoo validate --report`, e.g. from other machines and devices
+    # report files (glob patterns) of `zoo validate --report`, e.g. from other machines
     results = c.ListOfItems(c.Type(str), default=[])
 
 
@@ -68,8 +69,10 @@ class ZooPlugin(BasePlugin[ZooConfig]):
         return config
 
     def collect_results(self, catalog: Catalog, base: Path) -> list[ValidationResult]:
+        patterns = (str(base / pattern) for pattern in self.config.results)
+        paths = sorted(Path(path) for pattern in patterns for path in glob.glob(pattern))
         try:
-            reported = merge_reports(base / path for path in self.config.results)
+            reported = merge_reports(paths)
         except ReportError as error:
             raise PluginError(str(error)) from None
         if not self.config.validation:
@@ -86,7 +89,8 @@ class ZooPlugin(BasePlugin[ZooConfig]):
             raise PluginError(
                 f"{len(failures)} card value(s) contradict their IR: see `zoo validate`"
             )
-        return merge_results([*reported, *measured])
+        # a card without a local IR says nothing about the device: keep reported results
+        return merge_results([*reported, *(r for r in measured if r.status != "skipped")])
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         catalog = self.catalog

@@ -115,7 +115,7 @@ def merge_results(results: Iterable[ValidationResult]) -> list[ValidationResult]
         kept = newest.get(result.key)
         if kept is None or when(result) >= when(kept):
             newest[result.key] = result
-    return sorted(newest.values(), key=lambda result: result.key)
+    return sorted(newest.values(), key=lambda r: (r.name, r.precision or "", r.device))
 
 
 def merge_reports(paths: Iterable[Path]) -> list[ValidationResult]:

@@ -10,6 +10,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT.parent / "shared" / "seeds"
@@ -35,14 +36,16 @@ def mkdocs_build(config: Path, site: Path, *extra: str) -> subprocess.CompletedP
     )
 
 
-def site_config(tmp: Path, cards: Path) -> Path:
-    """A copy of the project's mkdocs.yml that reads cards from `cards`."""
+def site_config(tmp: Path, cards: Path, **options: object) -> Path:
+    """A copy of the project's mkdocs.yml that reads cards from `cards`, with plugin options."""
     shutil.copytree(ROOT / "docs", tmp / "docs", dirs_exist_ok=True)
-    text = (ROOT / "mkdocs.yml").read_text().replace("cards: model_cards", f"cards: {cards}")
-    text = text.replace("templates: templates", f"templates: {ROOT / 'templates'}")
-    config = tmp / "mkdocs.yml"
-    config.write_text(text)
-    return config
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
+    plugin = next(item["zoo"] for item in config["plugins"] if isinstance(item, dict))
+    plugin.update({"cards": str(cards), "templates": str(ROOT / "templates"), "results": []})
+    plugin.update(options)
+    path = tmp / "mkdocs.yml"
+    path.write_text(yaml.safe_dump(config, sort_keys=False))
+    return path
 
 
 @pytest.fixture(scope="session")

@@ -63,13 +63,7 @@ def test_site_shows_results_of_every_device(tmp_path: Path) -> None:
         ],
     )
     write_report(tmp_path / "gpu.json", [result("GPU", "passed", 6)])
-    config = site_config(tmp_path, cards)
-    config.write_text(
-        config.read_text().replace(
-            "templates: ",
-            f"results: [{tmp_path / 'cpu.json'}, {tmp_path / 'gpu.json'}]\n      templates: ",
-        )
-    )
+    config = site_config(tmp_path, cards, results=[str(tmp_path / "*.json")])
     site = tmp_path / "site"
     built = mkdocs_build(config, site)
     assert built.returncode == 0, built.stderr
@@ -94,13 +88,45 @@ def test_unreadable_report_is_a_one_line_build_error(tmp_path: Path) -> None:
     cards = tmp_path / "cards"
     shutil.copytree(ROOT / "model_cards" / "vgg-face", cards / "vgg-face")
     (tmp_path / "bad.json").write_text("{not json")
-    config = site_config(tmp_path, cards)
-    config.write_text(
-        config.read_text().replace(
-            "templates: ", f"results: [{tmp_path / 'bad.json'}]\n      templates: "
-        )
-    )
+    config = site_config(tmp_path, cards, results=[str(tmp_path / "bad.json")])
     built = mkdocs_build(config, tmp_path / "site")
     assert built.returncode == 1
     assert f"{tmp_path / 'bad.json'}: not a validation report" in built.stderr
     assert "Traceback" not in built.stderr
+
+
+def real_card(tmp_path: Path) -> Path:
+    """A copy of a shipped real-model card with the IR that `make models` converted."""
+    source = ROOT / "model_cards" / "squeezenet1.1-light"
+    assert (source / "FP32" / "squeezenet1.1-light.xml").is_file(), "run `make models` first"
+    cards = tmp_path / "cards"
+    shutil.copytree(source, cards / source.name)
+    return cards
+
+
+def test_build_validates_real_ir_and_shows_it(tmp_path: Path) -> None:
+    cards = real_card(tmp_path)
+    config = site_config(tmp_path, cards, validation=True, cache=str(tmp_path / "cache"))
+    built = mkdocs_build(config, tmp_path / "site")
+    assert built.returncode == 0, built.stderr
+    page = tmp_path / "site" / "models" / "squeezenet1.1-light" / "index.html"
+    rows = table_rows(page)
+    cpu = next(row for key, row in rows.items() if key.startswith("CPU"))
+    assert cpu[1:3] == ["FP32", "✔ passed"]
+    assert rows["GFLOPs"][1] == "0.709" and rows["GFLOPs"][2].startswith("0.70")
+    assert rows["Input data_0"][1:] == ["[1, 3, 224, 224] f32", "[1, 3, 224, 224] f32"]
+    matrix = html_tables(tmp_path / "site" / "devices" / "index.html")[0]
+    assert matrix[1] == ["squeezenet1.1-light", "✔ passed FP32"]
+
+
+def test_build_refuses_a_card_its_ir_contradicts(tmp_path: Path) -> None:
+    cards = real_card(tmp_path)
+    yml = cards / "squeezenet1.1-light" / "model.yml"
+    yml.write_text(yml.read_text().replace("gflops: 0.709", "gflops: 1.418"))
+    config = site_config(tmp_path, cards, validation=True, cache=str(tmp_path / "cache"))
+    built = mkdocs_build(config, tmp_path / "site")
+    assert built.returncode == 1
+    line = next(line for line in built.stderr.splitlines() if "gflops" in line)
+    assert f"{yml}:" in line and "1.418" in line and "0.709" in line
+    assert "Traceback" not in built.stderr
+    assert not (tmp_path / "site").exists()
