@@ -23,7 +23,7 @@ def dim_text(lo: int, hi: int | None) -> Dim:
     """How a card writes an IR dimension: a number, a range 'lo..hi', or '?'."""
     if hi is not None and lo == hi:
         return lo
-    return f"{lo}..{hi}" if hi is not None and lo > 0 else "?"
+    return f"{lo}..{hi}" if hi is not None else "?"
 
 
 def bounds(dim: Dim) -> tuple[int, int | None]:

@@ -99,7 +99,7 @@ def run_stages(job: ProbeJob, core: openvino.Core, probe: Probe) -> None:
         )
     try:
         probe.device_name = str(core.get_property(job.device, "FULL_DEVICE_NAME"))
-    except RuntimeError:  # virtual devices (AUTO, MULTI) have no single name
+    except Exception:  # virtual devices (AUTO, MULTI) have no single name; compile says more
         probe.device_name = None
     with stage(f"compile_model on {job.device} failed", timings, "compile"):
         compiled = core.compile_model(model, job.device)
@@ -111,9 +111,9 @@ def run_stages(job: ProbeJob, core: openvino.Core, probe: Probe) -> None:
     probe.inferred = [list(result.shape) for result in results]
     probe.non_finite = [
         int(result.size - np.count_nonzero(np.isfinite(result)))
-        if np.issubdtype(result.dtype, np.floating)
+        if port.get_element_type() in RANDOM_TYPES  # bf16 has no numpy view: not checked
         else 0
-        for result in results
+        for port, result in zip(compiled.outputs, results, strict=True)
     ]
 
 

@@ -50,6 +50,14 @@ def endless_loop(xml: Path) -> Path:
     return save(ov.Model([out], [x], "endless"), xml)
 
 
+def log_of_negative(xml: Path) -> Path:
+    """x [1, 4] -> log(x - 2): NaN for every input in [0, 1), as a broken model would give."""
+    x = ops.parameter([1, 4], np.float32, name="x")
+    y = ops.log(ops.subtract(x, np.float32(2)))
+    y.output(0).set_names({"y"})
+    return save(ov.Model([y], [x], "nan"), xml)
+
+
 def save(model: ov.Model, xml: Path) -> Path:
     xml.parent.mkdir(parents=True, exist_ok=True)
     ov.save_model(model, xml, compress_to_fp16=False)

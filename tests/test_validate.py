@@ -15,6 +15,7 @@ import pytest
 from conftest import BIN, write_card
 from generator.catalog import load_catalog
 from generator.cli import main
+from generator.ir_compare import Dim, concrete_dim, dim_problem, round_figure
 from generator.results import ValidationResult, read_report
 from generator.validate import result_findings, validate_catalog
 
@@ -82,6 +83,9 @@ def zoo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Valid
     irs.unknown_op(fancy.parent / "FP32" / "unknown-op.xml")
     add_model(cards, "no-ir", ("ir: {FP32: FP32/no-ir.xml}\n", ""))
     shutil.rmtree(add_model(cards, "missing-ir").parent / "FP32")
+    nan = write_card(cards, "nan", "name: nan\ntask: classification\ndescription: NaN.\n"
+                     "ir: {FP32: FP32/nan.xml}\noutputs: [{name: y, shape: [1, 4]}]\n")  # fmt: skip
+    irs.log_of_negative(nan.parent / "FP32" / "nan.xml")
     results = validate_catalog(load_catalog(cards), jobs=2, cache_dir=None)
     return cards, by_name(results)
 
@@ -199,6 +203,41 @@ def test_symbol_on_a_static_dim_is_a_warning(zoo: tuple) -> None:
     assert result.status == "passed"
     [mismatch] = result.mismatches
     assert (mismatch.field, mismatch.severity) == ("outputs[1].shape", "warning")
+
+
+def test_non_finite_outputs_are_a_warning(zoo: tuple) -> None:
+    result = zoo[1]["nan"]
+    assert result.status == "passed"
+    [mismatch] = result.mismatches
+    assert (mismatch.field, mismatch.severity) == ("outputs[0].values", "warning")
+    assert mismatch.message == "inference on random inputs gave 4 of 4 values NaN or inf"
+
+
+@pytest.mark.parametrize(
+    ("documented", "ir", "problem", "run_with"),
+    [
+        (1, 1, None, 1),
+        (2, 1, "is 1, not 2", 1),
+        (1, "?", None, 1),  # a number on a dynamic dim: fine, and used to run
+        (8, "?", None, 8),
+        ("N", "?", None, 1),
+        ("?", "2..8", None, 2),
+        (9, "2..8", "allows 2..8, not 9", 9),
+        ("1..8", "2..8", "allows 2..8, not 1..8", 2),
+        ("N", 3, None, 3),  # a symbol on a static dim: a warning, see output-n
+    ],
+)
+def test_dim_rules(documented: Dim, ir: Dim, problem: str | None, run_with: int) -> None:
+    assert dim_problem(documented, ir) == problem
+    assert concrete_dim(documented, ir) == run_with
+
+
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [(433.41149, 433.411), (4.10832, 4.108), (0.655792, 0.6558), (0.0000194561, 0.00001946)],
+)
+def test_measured_figures_keep_three_decimals_and_four_digits(value: float, written: float) -> None:
+    assert round_figure(value) == written
 
 
 def test_cards_without_a_local_ir_are_skipped(zoo: tuple) -> None:
