@@ -97,7 +97,7 @@ def select_cards(args: argparse.Namespace, catalog: Catalog) -> tuple[list[str] 
 
     names: list[str] | None = args.names or None
     select(catalog, names)  # unknown names are usage errors, whatever else filters
-    unloadable = [] if names else catalog.findings
+    unloadable = [f for f in catalog.findings if not names or Path(f.path).parent.name in names]
     if args.changed_since is not None:
         changed = changed_paths(catalog.root, args.changed_since)
         names = [name for name in changed_cards(catalog, changed) if name in (names or [name])]

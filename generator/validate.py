@@ -79,10 +79,13 @@ def validate_catalog(
 
 
 def select(catalog: Catalog, names: Sequence[str] | None) -> list[CardSource]:
+    """The named cards; a name of a card that did not load selects nothing (its findings say
+    why), a name that is nowhere is an UnknownModelError."""
     if names is None:
         return list(catalog.cards)
+    unloadable = {Path(finding.path).parent.name for finding in catalog.findings}
     for name in names:
-        if name not in catalog.by_name:
+        if name not in catalog.by_name and name not in unloadable:
             hint = suggest(name, sorted(catalog.by_name))
             raise UnknownModelError(f"unknown model '{name}'{hint}")
     wanted = set(names)

@@ -486,6 +486,9 @@ def test_exit_codes(mixed: Path, tmp_path: Path) -> None:
     ]:  # fmt: skip
         done = zoo_cli(mixed, *cards, *args)
         assert (done.returncode, done.stderr) == (2, message), args
+    write_card(tmp_path / "more", "broken-card", "name: broken-card\n")
+    done = zoo_cli(tmp_path, "--cards", str(tmp_path / "more"), "broken-card")
+    assert done.returncode == 1 and "missing-key missing required key 'task'" in done.stdout
     done = zoo_cli(tmp_path, "--cards", str(tmp_path / "nowhere"))
     assert (
         done.returncode == 2
