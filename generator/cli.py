@@ -15,6 +15,7 @@ from generator.checks import run_checks
 from generator.export import schema_json
 from generator.findings import format_findings
 from generator.results import ValidationResult
+from generator.sharding import shard
 from generator.vocab import PRECISIONS
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -104,8 +105,8 @@ def select_cards(args: argparse.Namespace, catalog: Catalog) -> tuple[list[str] 
         unloadable = [f for f in unloadable if touches(changed, Path(f.path).parent)]
     if args.shard is not None:
         index, count = parse_shard(args.shard)
-        everything = names if names is not None else [source.name for source in catalog.cards]
-        names = everything[index - 1 :: count]
+        chosen = [s for s in catalog.cards if names is None or s.name in names]
+        names = shard(chosen, index, count)
         unloadable = unloadable if index == 1 else []  # reported once, by the first shard
     return names, unloadable
 
@@ -140,7 +141,7 @@ def parse_tolerance(text: str) -> float:
 
 
 def parse_shard(text: str) -> tuple[int, int]:
-    """'2/3' -> (2, 3): the second of three interleaved slices of the cards."""
+    """'2/3' -> (2, 3): the second of three shards of the cards."""
     index, _, count = text.partition("/")
     if not (index.isdigit() and count.isdigit() and 1 <= int(index) <= int(count)):
         raise UsageError(f"--shard {text}: use K/N with 1 <= K <= N, e.g. 1/2")
@@ -195,7 +196,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--changed-since", metavar="GITREF", help="only cards changed in git since GITREF"
     )
     validate.add_argument(
-        "--shard", metavar="K/N", help="only the K-th of N interleaved slices of the cards (CI)"
+        "--shard", metavar="K/N", help="only the K-th of N shards, balanced by IR size (CI)"
     )
     validate.add_argument(
         "--summary", type=Path, metavar="FILE", help="append a Markdown summary (CI step summary)"

@@ -8,7 +8,6 @@ worker process, or reuse its cached probe -> judge card against probe -> Validat
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
@@ -20,6 +19,7 @@ from generator.catalog import CardSource, Catalog
 from generator.findings import Finding
 from generator.ir_compare import Measured, compare_complexity, compare_tensors
 from generator.ir_probe import Probe, ProbeJob
+from generator.progress import progress_lines
 from generator.results import ValidationResult
 from generator.schema import suggest
 from generator.validate_worker import WorkerFailure, WorkerPool
@@ -288,35 +288,12 @@ def summary(results: Sequence[ValidationResult]) -> str:
 
 @contextmanager
 def reporter(enabled: bool, total: int) -> Iterator[Callable[[ValidationResult], None]]:
-    """Progress on stderr: a rich bar on a terminal, one plain line per model otherwise."""
-    if not enabled or total == 0:
-        yield lambda result: None
-        return
-    if not sys.stderr.isatty():
-        done = 0
+    """Progress on stderr, one step per validated IR."""
+    with progress_lines("validating", total, enabled) as step:
 
-        def line(result: ValidationResult) -> None:
-            nonlocal done
-            done += 1
-            note = (
-                " (cached)" if result.cached else f" in {sum(dict(result.timings).values()):.2f} s"
-            )
-            print(
-                f"zoo: [{done}/{total}] {result.name} {result.precision}: {result.status}{note}",
-                file=sys.stderr,
-                flush=True,
-            )
+        def report(result: ValidationResult) -> None:
+            took = sum(dict(result.timings).values())
+            note = " (cached)" if result.cached else f" in {took:.2f} s"
+            step(f"{result.name} {result.precision}: {result.status}{note}")
 
-        yield line
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    columns = (TextColumn("validating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(
-        *columns, TextColumn("{task.description}"), console=Console(stderr=True), transient=True
-    ) as bar:
-        task = bar.add_task("", total=total)
-        yield lambda result: bar.update(
-            task, advance=1, description=f"{result.name} {result.precision}: {result.status}"
-        )
+        yield report

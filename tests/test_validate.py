@@ -17,6 +17,7 @@ from generator.catalog import load_catalog
 from generator.cli import main
 from generator.ir_compare import Dim, concrete_dim, dim_problem, round_figure
 from generator.results import ValidationResult, read_report
+from generator.sharding import shard
 from generator.validate import result_findings, validate_catalog
 
 CARD = """\
@@ -452,13 +453,16 @@ def test_shards_split_the_cards_and_summary_lists_failures(mixed: Path, tmp_path
     summary = tmp_path / "summary.md"
     summary.write_text("earlier step\n")
     shards = []
-    for shard in ("1/2", "2/2"):
-        report = tmp_path / f"report-{shard[0]}.json"
+    for part in ("1/2", "2/2"):
+        report = tmp_path / f"report-{part[0]}.json"
         validate(
-            mixed, tmp_path, "--shard", shard, "--report", str(report), "--summary", str(summary)
+            mixed, tmp_path, "--shard", part, "--report", str(report), "--summary", str(summary)
         )
         shards.append({result.name for result in read_report(report).results})
-    assert shards == [{"broken", "no-ir"}, {"good", "wrong"}]  # catalog order, interleaved
+    # every card in exactly one shard; the two equal-sized models land in different shards
+    assert shards[0] | shards[1] == {"broken", "good", "no-ir", "wrong"}
+    assert not shards[0] & shards[1]
+    assert {"good", "wrong"} & shards[0] and {"good", "wrong"} & shards[1]
     text = summary.read_text()
     assert text.startswith("earlier step\n### zoo validate on CPU\n")
     assert "| wrong | FP32 | failed | `outputs[1].shape`: card says [1, 1000]," in text
@@ -495,3 +499,20 @@ def test_exit_codes(mixed: Path, tmp_path: Path) -> None:
         and done.stderr.startswith("zoo: error: ")
         and "Traceback" not in done.stderr
     )
+
+
+def test_shards_balance_ir_bytes(tmp_path: Path) -> None:
+    cards = tmp_path / "cards"
+    sizes = {"a": 900, "b": 500, "c": 400, "d": 300, "e": 200, "f": 0}
+    for name, size in sizes.items():
+        ir = f"ir: {{FP32: FP32/{name}.xml}}\n" if size else ""
+        write_card(cards, name, f"name: {name}\ntask: classification\ndescription: d\n{ir}")
+        if size:
+            (cards / name / "FP32").mkdir()
+            (cards / name / "FP32" / f"{name}.xml").write_bytes(b"x" * 100)
+            (cards / name / "FP32" / f"{name}.bin").write_bytes(b"x" * (size - 100))
+    sources = load_catalog(cards).cards
+    parts = [shard(sources, k, 2) for k in (1, 2)]
+    assert parts == [["a", "d"], ["b", "c", "e", "f"]]  # 1200 vs 1100 bytes: largest first
+    assert parts == [shard(sources, k, 2) for k in (1, 2)]  # deterministic
+    assert sorted(shard(sources, 1, 1)) == sorted(sizes)
