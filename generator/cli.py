@@ -15,6 +15,7 @@ from generator.checks import run_checks
 from generator.export import schema_json
 from generator.findings import format_findings
 from generator.results import ValidationResult
+from generator.schema import suggest
 from generator.sharding import shard
 from generator.vocab import PRECISIONS
 
@@ -111,6 +112,80 @@ def select_cards(args: argparse.Namespace, catalog: Catalog) -> tuple[list[str] 
     return names, unloadable
 
 
+def cmd_fetch(args: argparse.Namespace) -> int:
+    from generator.fetch import FetchOptions, fetch_catalog
+    from generator.git_changes import GitError
+    from generator.progress import progress_lines
+    from generator.validate import UnknownModelError
+
+    if args.jobs < 1:
+        raise UsageError(f"--jobs {args.jobs}: must be at least 1")
+    catalog = load_catalog(args.cards)
+    try:
+        names, _ = select_cards(args, catalog)
+    except (GitError, UnknownModelError) as error:
+        raise UsageError(str(error)) from None
+    sources = [s for s in catalog.cards if names is None or s.name in names]
+    total = sum(len(source.card.files) for source in sources)
+    options = FetchOptions(cache=args.cache)
+    with progress_lines("fetching", total) as step:
+        results = fetch_catalog(sources, options, jobs=args.jobs, done=step)
+    failed = [result for result in results if result.status == "failed"]
+    for result in failed:
+        print(f"zoo: error: {result.card}: {result.message}", file=sys.stderr)
+    counts = {status: sum(r.status == status for r in results) for status in FETCH_STATUSES}
+    print(
+        "zoo: " + ", ".join(f"{count} {status}" for status, count in counts.items()) + " file(s)",
+        file=sys.stderr,
+    )
+    return EXIT_FINDINGS if failed else EXIT_OK
+
+
+FETCH_STATUSES = ("downloaded", "cached", "present", "skipped", "failed")
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from generator.scaffold import ScaffoldError, new_card
+
+    try:
+        path, measured = new_card(args.cards, args.name, args.task, args.ir, args.precision)
+    except ScaffoldError as error:
+        raise UsageError(str(error)) from None
+    print(path)
+    for change in measured:
+        print(f"zoo: from the IR: {change}", file=sys.stderr)
+    print(f"zoo: now describe the model in {path}, then run `zoo check`", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    from generator.export import info_csv, info_json
+
+    catalog = load_catalog(args.cards)
+    unknown = [name for name in args.names if name not in catalog.by_name]
+    if unknown:
+        names = [source.name for source in catalog.cards]
+        raise UsageError(f"unknown model '{unknown[0]}'{suggest(unknown[0], names)}")
+    sources = [catalog.by_name[name] for name in args.names] or catalog.cards
+    sys.stdout.write(info_json(sources) if args.format == "json" else info_csv(sources))
+    return EXIT_OK
+
+
+def cmd_results_merge(args: argparse.Namespace) -> int:
+    from generator.results import ReportError, merge_reports, write_report
+
+    try:
+        merged = merge_reports(args.reports)
+        write_report(args.output, merged)
+    except ReportError as error:
+        raise UsageError(str(error)) from None
+    except OSError as error:
+        raise UsageError(f"{error.filename}: {error.strerror or error}") from None
+    print(f"zoo: {len(merged)} result(s) from {len(args.reports)} report(s) -> {args.output}",
+          file=sys.stderr)  # fmt: skip
+    return EXIT_OK
+
+
 def write_validation_files(args: argparse.Namespace, results: list[ValidationResult]) -> None:
     from generator.results import write_report
     from generator.validation_output import junit_xml, summary_markdown
@@ -162,6 +237,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="folder of model cards (default: model_cards)",
     )
 
+    selection = argparse.ArgumentParser(add_help=False)
+    selection.add_argument("names", nargs="*", metavar="NAME", help="models (default: all)")
+    selection.add_argument(
+        "--changed-since", metavar="GITREF", help="only cards changed in git since GITREF"
+    )
+    selection.add_argument(
+        "--shard", metavar="K/N", help="only the K-th of N shards, balanced by IR size (CI)"
+    )
+
     check = sub.add_parser(
         "check", parents=[common], help="fast static checks of every card (for pull requests)"
     )
@@ -173,12 +257,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     validate = sub.add_parser(
         "validate",
-        parents=[common],
+        parents=[common, selection],
         help="check cards against their IRs with the OpenVINO runtime",
         description="Read, count, compile and run each card's IR and compare it with the card.",
-    )
-    validate.add_argument(
-        "names", nargs="*", metavar="NAME", help="models to validate (default: all)"
     )
     validate.add_argument("--device", default="CPU", help="OpenVINO device (default: CPU)")
     validate.add_argument("--precision", choices=PRECISIONS, help="only this IR precision")
@@ -193,12 +274,6 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--junit", type=Path, metavar="FILE", help="write JUnit XML")
     validate.add_argument("--report", type=Path, metavar="FILE", help="write a results report")
     validate.add_argument(
-        "--changed-since", metavar="GITREF", help="only cards changed in git since GITREF"
-    )
-    validate.add_argument(
-        "--shard", metavar="K/N", help="only the K-th of N shards, balanced by IR size (CI)"
-    )
-    validate.add_argument(
         "--summary", type=Path, metavar="FILE", help="append a Markdown summary (CI step summary)"
     )
     validate.add_argument(
@@ -212,6 +287,49 @@ def build_parser() -> argparse.ArgumentParser:
         help="cache of measurements (default: .zoo-cache/validation)",
     )
     validate.set_defaults(run=cmd_validate)
+
+    fetch = sub.add_parser(
+        "fetch",
+        parents=[common, selection],
+        help="download the cards' files and verify their checksums",
+        description="Download each card's files from their url into the card folder, verified.",
+    )
+    fetch.add_argument("--jobs", type=int, default=4, metavar="N", help="parallel downloads")
+    fetch.add_argument(
+        "--cache",
+        type=Path,
+        default=Path(".zoo-cache/files"),
+        metavar="DIR",
+        help="content-addressed download cache (default: .zoo-cache/files)",
+    )
+    fetch.set_defaults(run=cmd_fetch)
+
+    new = sub.add_parser(
+        "new",
+        parents=[common],
+        help="scaffold a card; with --ir, fill inputs, outputs and complexity from the model",
+    )
+    new.add_argument("name", help="model name, also the folder name")
+    new.add_argument("--task", required=True, help="task, e.g. detection or classification")
+    new.add_argument("--ir", type=Path, metavar="XML", help="the model's OpenVINO IR (.xml)")
+    new.add_argument("--precision", default="FP32", help="precision of the IR (default: FP32)")
+    new.set_defaults(run=cmd_new)
+
+    info = sub.add_parser(
+        "info", parents=[common], help="print what the catalog knows about models"
+    )
+    info.add_argument("names", nargs="*", metavar="NAME", help="models (default: all)")
+    info.add_argument("--format", choices=("json", "csv"), default="json")
+    info.set_defaults(run=cmd_info)
+
+    results = sub.add_parser("results", help="work with validation reports")
+    results_sub = results.add_subparsers(dest="action", required=True, metavar="ACTION")
+    merge = results_sub.add_parser(
+        "merge", help="merge reports of several shards or machines into one result set"
+    )
+    merge.add_argument("reports", nargs="+", type=Path, metavar="REPORT")
+    merge.add_argument("--output", type=Path, required=True, metavar="FILE")
+    merge.set_defaults(run=cmd_results_merge)
     return parser
 
 

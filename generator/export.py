@@ -31,14 +31,24 @@ def catalog_records(catalog: Catalog, results: Sequence[ValidationResult] = ()) 
         validation.setdefault(result.name, []).append(
             result.model_dump(mode="json", include={"device", "precision", "status", "checked_at"})
         )
-    records = []
-    for source in catalog.cards:
-        record = source.card.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
-        record["task_title"] = task_title(source.card.task)
-        record["page"] = page_url(source)
-        record["validation"] = validation.get(source.name, [])
-        records.append(record)
-    return records
+    return [card_record(source, validation.get(source.name, [])) for source in catalog.cards]
+
+
+def card_record(source: CardSource, validation: list[dict] | None = None) -> dict:
+    record = source.card.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+    record["task_title"] = task_title(source.card.task)
+    record["page"] = page_url(source)
+    record["validation"] = validation or []
+    return record
+
+
+def info_json(sources: Sequence[CardSource]) -> str:
+    """`zoo info --format json`: the cards as the catalog reads them."""
+    return json.dumps([card_record(source) for source in sources], indent=2) + "\n"
+
+
+def info_csv(sources: Sequence[CardSource]) -> str:
+    return csv_text(sources)
 
 
 def models_json(catalog: Catalog, results: Sequence[ValidationResult] = ()) -> str:
@@ -47,10 +57,15 @@ def models_json(catalog: Catalog, results: Sequence[ValidationResult] = ()) -> s
 
 
 def models_csv(catalog: Catalog) -> str:
+    return csv_text(catalog.cards)
+
+
+def csv_text(sources: Sequence[CardSource]) -> str:
+    """One row per card with the figures a spreadsheet wants."""
     out = io.StringIO()
     writer = csv.DictWriter(out, CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    for source in catalog.cards:
+    for source in sources:
         card = source.card
         complexity = card.complexity
         first = card.accuracy[0] if card.accuracy else None

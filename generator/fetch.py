@@ -53,11 +53,21 @@ def fetch_catalog(
     options: FetchOptions,
     jobs: int = 4,
     progress: Progress | None = None,
+    done: Callable[[str], None] | None = None,
 ) -> list[FetchResult]:
-    """Fetch every file of every card; failures are results, the others still run."""
+    """Fetch every file of every card; failures are results, the others still run.
+
+    `progress` hears about bytes as they stream, `done` about each finished file."""
     work = [(source, entry) for source in sources for entry in source.card.files]
+
+    def one(item: tuple[CardSource, FileEntry]) -> FetchResult:
+        result = fetch_entry(item[0], item[1], options, progress)
+        if done:
+            done(f"{result.card}/{result.file}: {result.status}")
+        return result
+
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        return list(pool.map(lambda item: fetch_entry(item[0], item[1], options, progress), work))
+        return list(pool.map(one, work))
 
 
 def fetch_entry(

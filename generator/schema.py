@@ -25,6 +25,7 @@ from pydantic_core import PydanticCustomError
 from generator.figure import Figure
 from generator.vocab import ELEMENT_TYPES, FRAMEWORKS, PRECISIONS, TAGS, TASKS
 
+NAME_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
 DIM_SYMBOL = re.compile(r"^(\?|[A-Za-z_][A-Za-z0-9_]*|\d+\.\.\d+)$")
 CHECKSUM_LENGTHS = {"md5": 32, "sha256": 64, "sha384": 96}
 
@@ -229,7 +230,7 @@ class Step(Strict):
 class Card(Strict):
     """The metadata of one model, read from `model_cards/<name>/model.yml`."""
 
-    name: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", description="Equal to the folder name.")
+    name: str = Field(pattern=NAME_PATTERN, description="Equal to the folder name.")
     task: str = Field(
         description="Task type from the controlled vocabulary.",
         json_schema_extra={"enum": list(TASKS)},
