@@ -31,8 +31,9 @@ test: $(STAMP) models
 	$(BIN)/ruff format --check generator tests bench
 	$(BIN)/pytest -n 2
 
-bench: $(STAMP)
+bench: $(STAMP) models
 	$(BIN)/python bench/build_scale.py
+	$(BIN)/python bench/validation.py
 
 clean:
 	rm -rf site $(VENV)

@@ -1,0 +1,99 @@
+"""Validation benchmark: where the time goes per model, and the cost of an unchanged catalog.
+
+Runs `validate_catalog` on the shipped cards that have IRs (run `make models` first) without
+a cache and reports read, count, compile and infer time per model, with counting as a share of
+compile time (target: < 5%). Then it builds a catalog of 100 cards sharing one IR (hard links),
+validates it once to fill the cache and times a second run (target: cache hits only, < 2 s).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from generator.catalog import load_catalog  # noqa: E402
+from generator.validate import validate_catalog  # noqa: E402
+
+REAL = "squeezenet1.1-light"
+
+
+def per_model() -> Table:
+    catalog = load_catalog(ROOT / "model_cards")
+    results = [r for r in validate_catalog(catalog, cache_dir=None) if r.status != "skipped"]
+    if not results:
+        sys.exit("bench: no IRs found: run `make models` first")
+    table = Table(title="Validation stages per model (CPU, no cache)")
+    for column in ("model", "read ms", "count ms", "compile ms", "infer ms", "count/compile"):
+        table.add_column(column, justify="right" if column != "model" else "left")
+    totals = dict.fromkeys(("read", "count", "compile", "infer"), 0.0)
+    for result in results:
+        timings = dict(result.timings)
+        for stage in totals:
+            totals[stage] += timings[stage]
+        table.add_row(
+            f"{result.name} ({result.status})",
+            *(f"{timings[stage] * 1000:.1f}" for stage in totals),
+            f"{timings['count'] / timings['compile']:.1%}" if timings["compile"] else "-",
+        )
+    table.add_row(
+        "total",
+        *(f"{totals[stage] * 1000:.1f}" for stage in totals),
+        f"{totals['count'] / totals['compile']:.1%}",
+        style="bold",
+    )
+    return table
+
+
+def unchanged_catalog(count: int = 100) -> Table:
+    source = ROOT / "model_cards" / REAL
+    with tempfile.TemporaryDirectory(prefix="zoo-bench-") as work:
+        cards = Path(work) / "cards"
+        text = (source / "model.yml").read_text()
+        for index in range(count):
+            name = f"{REAL}-copy-{index:03d}"
+            folder = cards / name
+            (folder / "FP32").mkdir(parents=True)
+            (folder / "model.yml").write_text(
+                text.replace(f"name: {REAL}", f"name: {name}").replace(
+                    f"FP32/{REAL}.xml", f"FP32/{name}.xml"
+                )
+            )
+            for suffix in (".xml", ".bin"):
+                os.link(source / "FP32" / f"{REAL}{suffix}", folder / "FP32" / f"{name}{suffix}")
+        cache = Path(work) / "cache"
+        started = time.perf_counter()
+        first = validate_catalog(load_catalog(cards), cache_dir=cache, jobs=2)
+        cold = time.perf_counter() - started
+        started = time.perf_counter()
+        second = validate_catalog(load_catalog(cards), cache_dir=cache, jobs=2)
+        warm = time.perf_counter() - started
+        shutil.rmtree(cards)
+    table = Table(title=f"Re-validating an unchanged catalog of {count} cards with IRs")
+    for column in ("run", "seconds", "passed", "cache hits"):
+        table.add_column(column, justify="right")
+    for label, seconds, results in (("first", cold, first), ("unchanged", warm, second)):
+        passed = sum(r.status == "passed" for r in results)
+        table.add_row(
+            label, f"{seconds:.2f}", f"{passed}/{count}", str(sum(r.cached for r in results))
+        )
+    return table
+
+
+def main() -> None:
+    console = Console()
+    console.print(per_model())
+    console.print(unchanged_catalog())
+
+
+if __name__ == "__main__":
+    main()
