@@ -140,9 +140,9 @@ def test_results_merge_combines_shard_reports(tmp_path: Path) -> None:
         done = zoo(tmp_path, "validate", "--cards", str(cards), "--shard", f"{k}/2",
                    "--report", f"r{k}.json", "--cache", "vc")  # fmt: skip
         assert done.returncode == 0, done.stdout + done.stderr
-    merged = zoo(tmp_path, "results", "merge", "r1.json", "r2.json", "--output", "all.json")
+    merged = zoo(tmp_path, "results", "merge", "r1.json", "r2.json", "--output", "out/all.json")
     assert merged.returncode == 0, merged.stderr
-    names = sorted(r.name for r in read_report(tmp_path / "all.json").results)
+    names = sorted(r.name for r in read_report(tmp_path / "out" / "all.json").results)
     assert names == ["m1", "m2", "m3"]
     (tmp_path / "bad.json").write_text("[]")
     bad = zoo(tmp_path, "results", "merge", "r1.json", "bad.json", "--output", "x.json")
