@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
 export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: site serve test lint bench clean models
@@ -13,27 +14,33 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
+# The site's browser libraries (tablesort, uPlot), pinned in package-lock.json; the plugin
+# copies them into the site. Reinstalled only when the lock file changes.
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
 ## Convert the real models of the catalog to OpenVINO IR (once; later runs skip current IRs)
 models: $(STAMP)
 	$(BIN)/python -m generator.model_sources
 
 ## Build the catalog website into site/
-site: $(STAMP) models
+site: $(STAMP) $(NODE_STAMP) models
 	$(BIN)/mkdocs build --strict
 
 ## Serve the site on http://127.0.0.1:8000 with live reload
-serve: $(STAMP)
+serve: $(STAMP) $(NODE_STAMP)
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
 ## Lint and run the whole test suite
-test: $(STAMP) models
+test: $(STAMP) $(NODE_STAMP) models
 	$(BIN)/ruff check generator tests bench
 	$(BIN)/ruff format --check generator tests bench
 	$(BIN)/pytest -n 2
 
-bench: $(STAMP) models
+bench: $(STAMP) $(NODE_STAMP) models
 	$(BIN)/python bench/build_scale.py
 	$(BIN)/python bench/validation.py
 
 clean:
-	rm -rf site $(VENV)
+	rm -rf site $(VENV) node_modules

@@ -1,8 +1,8 @@
 """The MkDocs plugin (`plugins: [zoo]`): thin event glue around the catalog pipeline.
 
-on_config loads and checks the cards (before MkDocs cleans the old site, so a broken card
-leaves it intact); on_files adds every generated page and data file in memory; on_serve
-watches the cards and templates so `mkdocs serve` reloads when one changes.
+on_config loads and checks the cards and finds the vendored JS (before MkDocs cleans the old
+site, so a broken card leaves it intact); on_files adds every generated page, data file and
+vendored file in memory; on_serve watches the cards and templates so `mkdocs serve` reloads.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from generator.results import (
     merge_results,
     results_json,
 )
+from generator.vendor import DEFAULT_NODE_MODULES, VendorError, vendor_files
 
 log = logging.getLogger("mkdocs.plugins.zoo")
 FAILED = ("failed", "error")
@@ -45,6 +46,8 @@ class ZooConfig(Config):
     cache = c.Type(str, default=".zoo-cache/validation")
     # report files (glob patterns) of `zoo validate --report`, e.g. from other machines
     results = c.ListOfItems(c.Type(str), default=[])
+    # where `npm ci` put the browser libraries; default: the zoo-cards checkout's node_modules
+    node_modules = c.Optional(c.Type(str))
 
 
 class ZooPlugin(BasePlugin[ZooConfig]):
@@ -55,6 +58,11 @@ class ZooPlugin(BasePlugin[ZooConfig]):
         base = Path(config.config_file_path or ".").resolve().parent
         self.cards_dir = base / self.config.cards
         self.templates_dir = base / self.config.templates
+        node_modules = base / self.config.node_modules if self.config.node_modules else None
+        try:
+            self.vendor = vendor_files(node_modules or DEFAULT_NODE_MODULES)
+        except VendorError as error:
+            raise PluginError(str(error)) from None
         try:
             catalog = load_catalog(self.cards_dir)
         except CatalogError as error:
@@ -98,7 +106,7 @@ class ZooPlugin(BasePlugin[ZooConfig]):
         for page in site_pages(catalog, self.results):
             content = render(self.templates_dir, page.template, **page.context)
             files.append(File.generated(config, page.path, content=content))
-        for uri, path in site_assets(catalog):
+        for uri, path in [*site_assets(catalog), *self.vendor]:
             files.append(File.generated(config, uri, abs_src_path=str(path)))
         files.append(
             File.generated(config, "models.json", content=models_json(catalog, self.results))
