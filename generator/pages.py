@@ -61,6 +61,8 @@ def site_pages(catalog: Catalog, results: list[ValidationResult] = ()) -> Iterat
     for result in results:
         by_model.setdefault(result.name, []).append(result)
     yield SitePage("overview.md", "overview.md.j2", {"sections": task_sections(catalog)})
+    # the catalog page renders models.json in the browser (docs/javascripts/catalog.js)
+    yield SitePage("catalog.md", "catalog.md.j2", {"count": len(catalog.cards)})
     yield SitePage("devices.md", "devices.md.j2", {"matrix": device_matrix(catalog, by_model)})
     yield SitePage("accuracy.md", "accuracy.md.j2", {"groups": accuracy_groups(catalog)})
     yield SitePage("checksums.md", "checksums.md.j2", {"rows": checksum_rows(catalog)})
