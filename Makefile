@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site serve test lint bench clean models
+.PHONY: site serve test lint bench clean models browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,10 @@ $(STAMP): pyproject.toml
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $(NODE_STAMP)
+
+# Chromium for the browser tests (Debian's package; we run as root)
+browser:
+	command -v chromium >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
 
 ## Convert the real models of the catalog to OpenVINO IR (once; later runs skip current IRs)
 models: $(STAMP)
@@ -33,7 +37,7 @@ serve: $(STAMP) $(NODE_STAMP)
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
 ## Lint and run the whole test suite
-test: $(STAMP) $(NODE_STAMP) models
+test: $(STAMP) $(NODE_STAMP) browser models
 	$(BIN)/ruff check generator tests bench
 	$(BIN)/ruff format --check generator tests bench
 	$(BIN)/pytest -n 2
