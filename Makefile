@@ -42,9 +42,10 @@ test: $(STAMP) $(NODE_STAMP) browser models
 	$(BIN)/ruff format --check generator tests bench
 	$(BIN)/pytest -n 2
 
-bench: $(STAMP) $(NODE_STAMP) models
+bench: $(STAMP) $(NODE_STAMP) browser models
 	$(BIN)/python bench/build_scale.py
 	$(BIN)/python bench/validation.py
+	$(BIN)/python bench/catalog_browser.py
 
 clean:
 	rm -rf site $(VENV) node_modules
