@@ -3,7 +3,7 @@
 (function () {
   "use strict";
 
-  const PAGE_SIZE = 100;
+  const PAGE_SIZE = 50; // rows rendered at once: style and layout cost grows with each row
   const FACETS = ["task", "tag", "framework", "license", "precision", "device"];
   const RANGES = ["gflops", "mparams", "accuracy"];
   const CONTINUOUS = new Set(["search", ...RANGES]); // typing: one history entry per burst
@@ -567,7 +567,9 @@
         const cell = el("td", { colSpan: 11, text: "No model matches these filters." });
         rows.push(el("tr", { class: "zoo-catalog__empty" }, [cell]));
       }
-      this.tbody.replaceChildren(...rows);
+      const children = this.tbody.children;
+      const same = rows.length === children.length && rows.every((row, i) => row === children[i]);
+      if (!same) this.tbody.replaceChildren(...rows); // re-inserting rows costs a layout
       this.renderMore();
     }
 
