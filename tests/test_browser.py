@@ -95,6 +95,8 @@ description: Reads a line of printed text.
 framework: paddle
 license: Apache-2.0
 complexity: {gflops: 0.8, mparams: 0.9}
+accuracy:
+  - {metric: CER, value: 3.1, unit: '%', dataset: ICDAR, better: lower}
 """,
     "evil-model": f"""\
 name: evil-model
@@ -361,6 +363,10 @@ def test_range_filters(page: Page, small_site: str) -> None:
     page.get_by_role("group", name="Accuracy (main metric)").get_by_label("from").fill("75")
     assert sorted(listed(page)) == ["person-detector-large", "person-detector-small",
                                     "vehicle-classifier"]  # fmt: skip
+    # an error rate is not accuracy: text-reader's CER of 3.1% never falls in an accuracy range
+    page.get_by_role("group", name="Accuracy (main metric)").get_by_label("from").fill("0")
+    page.get_by_role("group", name="Accuracy (main metric)").get_by_label("to").fill("10")
+    assert listed(page) == []
     assert gflops.get_by_label("from").get_attribute("placeholder") == "0.5"
     assert gflops.get_by_label("to").get_attribute("placeholder") == "12"
 
@@ -385,6 +391,11 @@ def test_sort_by_any_column(page: Page, small_site: str) -> None:
                    "validation"):  # fmt: skip
         page.locator(f'th[data-column="{column}"] button').click()
         assert sorted(listed(page)) == ALL
+        if column == "accuracy":  # descending next; error rates sort with the models lacking one
+            page.locator(f'th[data-column="{column}"] button').click()
+            assert listed(page)[:4] == ["person-detector-large", "person-detector-small",
+                                        "vehicle-classifier", "face-detector-tiny"]  # fmt: skip
+            assert listed(page)[-1] == "text-reader"
     assert listed(page)[:3] == ["face-detector-tiny", "person-detector-large",
                                 "person-detector-small"]  # fmt: skip
 
@@ -519,7 +530,13 @@ def test_chart_follows_the_filter_and_opens_model_pages(page: Page, small_site: 
     # models with both GFLOPs and an accuracy figure, in GFLOPs order
     assert chart_points(page) == ["face-detector-tiny", "person-detector-small",
                                   "vehicle-classifier", "person-detector-large"]  # fmt: skip
-    expect(page.locator("#zoo-chart-caption")).to_contain_text("for 4 models (2 without both")
+    caption = page.locator("#zoo-chart-caption")
+    expect(caption).to_contain_text("for 4 models (2 without both")
+    expect(caption).to_contain_text("lower-is-better figures such as error rates are not accuracy")
+    page.get_by_label("Vertical axis").select_option(label="CER")
+    assert chart_points(page) == ["text-reader"]
+    expect(caption).not_to_contain_text("lower-is-better")
+    page.get_by_label("Vertical axis").select_option(index=0)
     facet(page, "task", "detection").check()
     assert chart_points(page) == ["face-detector-tiny", "person-detector-small",
                                   "person-detector-large"]  # fmt: skip
@@ -533,7 +550,7 @@ def test_chart_follows_the_filter_and_opens_model_pages(page: Page, small_site: 
     expect(page.locator("#zoo-chart-caption")).to_contain_text("for 0 models (1 without both")
     page.get_by_label("Vertical axis").select_option(label="MParams")
     facet(page, "task", "text_recognition").uncheck()
-    assert len(chart_points(page)) == 5  # text-reader has MParams but no accuracy
+    assert len(chart_points(page)) == 5  # evil-model has no GFLOPs
     assert page.locator(".zoo-catalog__plot canvas").count() >= 1
 
     page.locator(".zoo-catalog__plot").scroll_into_view_if_needed()

@@ -85,6 +85,8 @@
     const tags = raw.tags || [];
     const complexity = raw.complexity || {};
     const first = (raw.accuracy || [])[0] || null;
+    // ranges, sorting and the chart compare one direction: error rates never rank as accuracy
+    const main = (raw.accuracy || []).find((a) => a.better !== "lower" && typeof a.value === "number");
     const license = raw.license ? raw.license.id : "";
     const passed = [];
     for (const result of raw.validation || []) {
@@ -112,7 +114,7 @@
       numbers: {
         gflops: typeof complexity.gflops === "number" ? complexity.gflops : null,
         mparams: typeof complexity.mparams === "number" ? complexity.mparams : null,
-        accuracy: first && typeof first.value === "number" ? first.value : null,
+        accuracy: main ? main.value : null,
       },
       codes: {}, // facet value indexes, filled by the catalog
     };
@@ -301,7 +303,7 @@
     }
 
     buildMetrics() {
-      // the y axis: the main (first) accuracy figure, any named metric, or the size
+      // the y axis: the main (first higher-is-better) accuracy figure, any named metric, or the size
       const names = new Map();
       for (const m of this.models) {
         for (const metric of m.raw.accuracy || []) {
@@ -704,6 +706,10 @@
       });
     }
 
+    lowerOnly(m) {
+      return m.numbers.accuracy === null && (m.raw.accuracy || []).length > 0;
+    }
+
     chartValue(m) {
       const y = this.metricSelect.value;
       if (y === "") return m.numbers.accuracy;
@@ -728,6 +734,9 @@
       this.caption.textContent =
         `${label} against GFLOPs (log scale) for ${plural(points.length, "model")}` +
         (left ? ` (${left.toLocaleString("en")} without both figures left out)` : "") +
+        (this.metricSelect.value === "" && this.matches.some((i) => this.lowerOnly(this.models[i]))
+          ? "; lower-is-better figures such as error rates are not accuracy: pick them by name above"
+          : "") +
         ". Click a point to open its model page; the table lists the same models.";
       this.plot.dataset.points = String(points.length);
       this.plot.zooPoints = points;
