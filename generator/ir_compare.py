@@ -9,10 +9,13 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from generator.results import Mismatch, TensorInfo
 from generator.schema import Complexity, Tensor
+
+if TYPE_CHECKING:  # only for hints: ir_probe imports openvino, and these rules must not need it
+    from generator.ir_probe import Probe
 
 Dim = int | str  # a number, or a symbol: '?', 'N', a range '1..8'
 RANGE = re.compile(r"^(\d+)\.\.(\d+)$")
@@ -93,24 +96,12 @@ def round_figure(value: float) -> float:
     return round(value, max(3, 3 - math.floor(math.log10(value))))
 
 
-@dataclass(frozen=True)
-class Measured:
-    """What the runtime reported for one IR, the subset the rules read."""
-
-    ir_path: str  # the IR as the card writes it, for messages
-    inputs: list[TensorInfo]
-    outputs: list[TensorInfo]
-    gflops: float | None
-    mparams: float | None
-    unknown_ops: dict[str, int]
-    inferred: list[list[int]] | None  # output shapes of one inference at the documented inputs
-    non_finite: list[int] | None  # per output: NaN or inf values of that inference
-
-
-def compare_tensors(kind: str, documented: Sequence[Tensor], measured: Measured) -> list[Mismatch]:
-    """Names, shapes, types and layouts of the card's inputs or outputs against the IR's."""
-    ir: list[TensorInfo] = getattr(measured, kind)
-    where = measured.ir_path
+def compare_tensors(
+    kind: str, documented: Sequence[Tensor], probe: Probe, where: str
+) -> list[Mismatch]:
+    """Names, shapes, types and layouts of the card's inputs or outputs against the IR's;
+    `where` is the IR as the card writes it, for messages."""
+    ir: list[TensorInfo] = getattr(probe, kind)
     mismatches: list[Mismatch] = []
     matched = match_tensors(documented, ir)
     for index, (tensor, j) in enumerate(zip(documented, matched, strict=True)):
@@ -138,10 +129,10 @@ def compare_tensors(kind: str, documented: Sequence[Tensor], measured: Measured)
                 )
             continue
         mismatches += compare_tensor(field, tensor, ir[j], where)
-        if kind == "outputs" and measured.inferred is not None:
-            mismatches += compare_inferred(field, tensor, ir[j], measured.inferred[j], where)
-        if kind == "outputs" and measured.non_finite and measured.non_finite[j]:
-            mismatches.append(non_finite(field, measured.non_finite[j], measured.inferred, j))
+        if kind == "outputs" and probe.inferred is not None:
+            mismatches += compare_inferred(field, tensor, ir[j], probe.inferred[j], where)
+        if kind == "outputs" and probe.non_finite and probe.non_finite[j]:
+            mismatches.append(non_finite(field, probe.non_finite[j], probe.inferred, j))
     if documented:
         for j, info in enumerate(ir):
             if j not in matched:
@@ -252,15 +243,15 @@ def non_finite(field: str, count: int, inferred: list[list[int]] | None, j: int)
 
 
 def compare_complexity(
-    complexity: Complexity | None, measured: Measured, tolerance: float
+    complexity: Complexity | None, probe: Probe, where: str, tolerance: float
 ) -> list[Mismatch]:
     mismatches = []
     if complexity is None:
         return mismatches
-    unknown = ", ".join(sorted(measured.unknown_ops))
+    unknown = ", ".join(sorted(probe.unknown_ops))
     for key in ("gflops", "mparams"):
         card: float | None = getattr(complexity, key)
-        ir: float | None = getattr(measured, key)
+        ir: float | None = getattr(probe, key)
         if card is None or ir is None or abs(card - ir) <= tolerance * ir:
             continue
         ratio = card / ir if ir else math.inf
@@ -275,8 +266,7 @@ def compare_complexity(
                 field=f"complexity.{key}",
                 documented=str(card),
                 measured=f"{round_figure(ir)}",
-                message=f"card says {card}, IR {measured.ir_path} {verb} {round_figure(ir)} "
-                f"({hint})",
+                message=f"card says {card}, IR {where} {verb} {round_figure(ir)} ({hint})",
             )
         )
     return mismatches

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from generator.catalog import CardSource, Catalog
 from generator.findings import Finding
-from generator.ir_compare import Measured, compare_complexity, compare_tensors
+from generator.ir_compare import compare_complexity, compare_tensors
 from generator.ir_probe import Probe, ProbeJob
 from generator.progress import progress_lines
 from generator.results import ValidationResult
@@ -189,21 +189,11 @@ def judge(
 ) -> ValidationResult:
     """The card against the probe: every mismatch, and the status they make."""
     card = task.source.card
-    measured = Measured(
-        ir_path=task.ir_path,
-        inputs=probe.inputs,
-        outputs=probe.outputs,
-        gflops=probe.gflops,
-        mparams=probe.mparams,
-        unknown_ops=probe.unknown_ops,
-        inferred=probe.inferred,
-        non_finite=probe.non_finite,
-    )
     mismatches = []
     if probe.outputs:  # the IR was read
-        mismatches += compare_tensors("inputs", card.inputs, measured)
-        mismatches += compare_tensors("outputs", card.outputs, measured)
-    mismatches += compare_complexity(card.complexity, measured, tolerance)
+        mismatches += compare_tensors("inputs", card.inputs, probe, task.ir_path)
+        mismatches += compare_tensors("outputs", card.outputs, probe, task.ir_path)
+    mismatches += compare_complexity(card.complexity, probe, task.ir_path, tolerance)
     if probe.error:
         status = "error"
     elif any(mismatch.severity == "error" for mismatch in mismatches):
