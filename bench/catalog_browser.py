@@ -12,7 +12,6 @@ Targets for a filter change: < 50 ms at 1,000 models and < 100 ms at 10,000.
 from __future__ import annotations
 
 import argparse
-import functools
 import gzip
 import os
 import shutil
@@ -20,11 +19,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import yaml
@@ -35,16 +30,14 @@ from rich.table import Table
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))  # the served site and Chromium setup of the browser tests
 
 from generator.catalog import load_catalog  # noqa: E402
 from generator.export import models_json  # noqa: E402
 from generator.results import ValidationResult  # noqa: E402
 from generator.vocab import FRAMEWORKS, TAGS, TASKS  # noqa: E402
+from local_site import CHROMIUM, CHROMIUM_ARGS, serve_site  # noqa: E402
 
-CHROMIUM = os.environ.get("ZOO_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]  # fmt: skip
 TARGET_MS = {1000: 50.0, 10000: 100.0}
 LICENSES = ("Apache-2.0", "MIT", "BSD-3-Clause", "GPL-3.0-only", "CC-BY-4.0")
 METRICS = (("mAP", "COCO"), ("top-1", "ImageNet"), ("mIoU", "Cityscapes"), ("Rank-1", "Market"))
@@ -187,24 +180,6 @@ def catalog_data(work: Path, count: int) -> str:
     return models_json(load_catalog(cards), synthetic_results(count))
 
 
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@contextmanager
-def serve(site: Path) -> Iterator[str]:
-    handler = functools.partial(QuietHandler, directory=str(site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/catalog/"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 def open_catalog(browser: Browser, url: str) -> tuple[Page, dict]:
     """A cold load in a fresh context (no cache): its timings and bytes."""
     page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
@@ -275,7 +250,8 @@ def main() -> None:
         for count in args.sizes:
             data = catalog_data(work, count)
             (site / "models.json").write_text(data)
-            with serve(site) as url:
+            with serve_site(site) as root:
+                url = root + "catalog/"
                 loads = []
                 for _ in range(args.loads):
                     page, loaded = open_catalog(browser, url)

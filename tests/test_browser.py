@@ -6,15 +6,9 @@ tests know; the shipped catalog is opened too, and screenshots of it go to artif
 
 from __future__ import annotations
 
-import functools
-import os
 import re
-import socket
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -24,11 +18,8 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from conftest import ROOT, mkdocs_build, site_config, write_card
 from generator.results import ValidationResult, write_report
+from local_site import CHROMIUM, CHROMIUM_ARGS, free_port, serve_site
 
-CHROMIUM = os.environ.get("ZOO_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]  # fmt: skip
 ARTIFACTS = ROOT / "artifacts"
 
 HOSTILE = "Hi <script>alert(1)</script> <img src=x onerror=alert(2)>"
@@ -126,32 +117,6 @@ RESULTS = [
     result("face-detector-tiny", "FP16", "CPU", "failed"),
     result("face-detector-tiny", "FP16", "GPU", "passed"),
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@contextmanager
-def serve_site(site: Path, port: int = 0) -> Iterator[str]:
-    """The built site over HTTP on 127.0.0.1 (instant navigation needs http, not file:)."""
-    handler = functools.partial(QuietHandler, directory=str(site))
-    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.fixture(scope="module")
