@@ -159,7 +159,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_info(args: argparse.Namespace) -> int:
-    from generator.export import info_csv, info_json
+    from generator.export import info_json, models_csv
 
     catalog = load_catalog(args.cards)
     unknown = [name for name in args.names if name not in catalog.by_name]
@@ -167,7 +167,7 @@ def cmd_info(args: argparse.Namespace) -> int:
         names = [source.name for source in catalog.cards]
         raise UsageError(f"unknown model '{unknown[0]}'{suggest(unknown[0], names)}")
     sources = [catalog.by_name[name] for name in args.names] or catalog.cards
-    sys.stdout.write(info_json(sources) if args.format == "json" else info_csv(sources))
+    sys.stdout.write(info_json(sources) if args.format == "json" else models_csv(sources))
     return EXIT_OK
 
 

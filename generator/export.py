@@ -47,21 +47,14 @@ def info_json(sources: Sequence[CardSource]) -> str:
     return json.dumps([card_record(source) for source in sources], indent=2) + "\n"
 
 
-def info_csv(sources: Sequence[CardSource]) -> str:
-    return csv_text(sources)
-
-
 def models_json(catalog: Catalog, results: Sequence[ValidationResult] = ()) -> str:
     records = catalog_records(catalog, results)
     return json.dumps({"count": len(catalog.cards), "models": records}, indent=1)
 
 
-def models_csv(catalog: Catalog) -> str:
-    return csv_text(catalog.cards)
-
-
-def csv_text(sources: Sequence[CardSource]) -> str:
-    """One row per card with the figures a spreadsheet wants."""
+def models_csv(sources: Sequence[CardSource]) -> str:
+    """models.csv and `zoo info --format csv`: one row per card with the figures a spreadsheet
+    wants."""
     out = io.StringIO()
     writer = csv.DictWriter(out, CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.catalog import CardSource, Catalog
+from generator.ir_compare import shape_text
 from generator.links import link_path, relative_links
 from generator.results import ValidationResult
 from generator.schema import Citation, FileEntry, Metric, Speed
@@ -144,15 +145,11 @@ def comparison_rows(source: CardSource, result: ValidationResult) -> list[tuple[
             rows.append(
                 (
                     f"{kind} {tensor.name or index}",
-                    f"{_dims(match.shape)} {match.type}" if match else "-",
-                    f"{_dims(tensor.shape)} {tensor.type}",
+                    f"{shape_text(match.shape)} {match.type}" if match else "-",
+                    f"{shape_text(tensor.shape)} {tensor.type}",
                 )
             )
     return rows
-
-
-def _dims(shape: list) -> str:
-    return "[" + ", ".join(str(dim) for dim in shape) + "]"
 
 
 def device_matrix(catalog: Catalog, by_model: dict[str, list[ValidationResult]]) -> DeviceMatrix:

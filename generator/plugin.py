@@ -112,7 +112,7 @@ class ZooPlugin(BasePlugin[ZooConfig]):
             File.generated(config, "models.json", content=models_json(catalog, self.results))
         )
         files.append(File.generated(config, "validation.json", content=results_json(self.results)))
-        files.append(File.generated(config, "models.csv", content=models_csv(catalog)))
+        files.append(File.generated(config, "models.csv", content=models_csv(catalog.cards)))
         files.append(File.generated(config, "schema/model-card.schema.json", content=schema_json()))
         return files
 
