@@ -9,13 +9,9 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
-from generator.results import Mismatch, TensorInfo
+from generator.results import Mismatch, Probe, TensorInfo
 from generator.schema import Complexity, Tensor
-
-if TYPE_CHECKING:  # only for hints: ir_probe imports openvino, and these rules must not need it
-    from generator.ir_probe import Probe
 
 Dim = int | str  # a number, or a symbol: '?', 'N', a range '1..8'
 RANGE = re.compile(r"^(\d+)\.\.(\d+)$")

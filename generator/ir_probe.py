@@ -13,43 +13,11 @@ from datetime import UTC, datetime
 
 import numpy as np
 import openvino
-from pydantic import BaseModel, Field
 
 from generator.complexity import count_complexity
 from generator.ir_compare import concrete_shape, dim_text, match_tensors
-from generator.results import TensorInfo, Timings
+from generator.results import Probe, ProbeJob, TensorInfo, Timings
 from generator.schema import Tensor
-
-# Bump when a measurement changes meaning: cached probes of older versions are not reused.
-PROBE_VERSION = 1
-
-
-class ProbeJob(BaseModel):
-    """What the worker needs: the IR, the device and the tensors the card documents."""
-
-    xml: str  # absolute path
-    device: str
-    inputs: list[Tensor] = []  # run with these shapes where the IR is dynamic
-    outputs: list[Tensor] = []  # names only: an IR tensor is reported by the card's name
-
-
-class Probe(BaseModel):
-    """What the runtime said about one IR; `error` is set when a stage failed (later ones skip)."""
-
-    error: str | None = None
-    inputs: list[TensorInfo] = []
-    outputs: list[TensorInfo] = []
-    input_shapes: list[list[int]] = []  # the concrete shapes used for counting and inference
-    gflops: float | None = None
-    mparams: float | None = None
-    unknown_ops: dict[str, int] = {}
-    warnings: list[str] = []
-    inferred: list[list[int]] | None = None
-    non_finite: list[int] | None = None
-    timings: Timings = Field(default_factory=Timings)
-    device_name: str | None = None
-    openvino_version: str = ""
-    checked_at: datetime | None = None
 
 
 class StageError(Exception):

@@ -31,6 +31,7 @@ from generator.results import (
     merge_results,
     results_json,
 )
+from generator.validate import result_findings, validate_catalog
 from generator.vendor import DEFAULT_NODE_MODULES, VendorError, vendor_files
 
 log = logging.getLogger("mkdocs.plugins.zoo")
@@ -85,8 +86,6 @@ class ZooPlugin(BasePlugin[ZooConfig]):
             raise PluginError(str(error)) from None
         if not self.config.validation:
             return reported
-        from generator.validate import result_findings, validate_catalog  # imports openvino
-
         measured = validate_catalog(
             catalog, device=self.config.device, cache_dir=base / self.config.cache
         )

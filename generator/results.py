@@ -1,4 +1,5 @@
-"""Validation results: what `zoo validate` measured per model and device, and report files.
+"""Validation results: what `zoo validate` measured per model and device, and report files;
+also the probe of one IR, kept here so that only the worker process imports OpenVINO.
 
 A report is JSON written by `zoo validate --report FILE`; reports from several machines merge
 into one result set that the site reads (latest result per model, precision and device).
@@ -13,6 +14,8 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from generator.schema import Tensor
 
 Status = Literal["passed", "failed", "error", "skipped"]
 
@@ -45,6 +48,38 @@ class Timings(BaseModel):
     count: float = 0.0
     compile: float = 0.0
     infer: float = 0.0
+
+
+# Bump when a measurement changes meaning: cached probes of older versions are not reused.
+PROBE_VERSION = 1
+
+
+class ProbeJob(BaseModel):
+    """What the worker needs: the IR, the device and the tensors the card documents."""
+
+    xml: str  # absolute path
+    device: str
+    inputs: list[Tensor] = []  # run with these shapes where the IR is dynamic
+    outputs: list[Tensor] = []  # names only: an IR tensor is reported by the card's name
+
+
+class Probe(BaseModel):
+    """What the runtime said about one IR; `error` is set when a stage failed (later ones skip)."""
+
+    error: str | None = None
+    inputs: list[TensorInfo] = []
+    outputs: list[TensorInfo] = []
+    input_shapes: list[list[int]] = []  # the concrete shapes used for counting and inference
+    gflops: float | None = None
+    mparams: float | None = None
+    unknown_ops: dict[str, int] = {}
+    warnings: list[str] = []
+    inferred: list[list[int]] | None = None
+    non_finite: list[int] | None = None
+    timings: Timings = Field(default_factory=Timings)
+    device_name: str | None = None
+    openvino_version: str = ""
+    checked_at: datetime | None = None
 
 
 class ValidationResult(BaseModel):

@@ -18,9 +18,8 @@ from pathlib import Path
 from generator.catalog import CardSource, Catalog
 from generator.findings import Finding
 from generator.ir_compare import compare_complexity, compare_tensors
-from generator.ir_probe import Probe, ProbeJob
 from generator.progress import progress_lines
-from generator.results import ValidationResult
+from generator.results import Probe, ProbeJob, ValidationResult
 from generator.schema import suggest
 from generator.validate_worker import WorkerFailure, WorkerPool
 from generator.validation_cache import ValidationCache, openvino_version, probe_key

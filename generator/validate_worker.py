@@ -18,7 +18,7 @@ from collections import deque
 from pathlib import Path
 from types import TracebackType
 
-from generator.ir_probe import Probe, ProbeJob
+from generator.results import Probe, ProbeJob
 
 READY = "ready"
 STARTUP_TIMEOUT = 120.0  # seconds for a fresh worker to import OpenVINO; not part of a job's time

@@ -16,7 +16,7 @@ import time
 from importlib.metadata import version
 from pathlib import Path
 
-from generator.ir_probe import PROBE_VERSION, Probe, ProbeJob
+from generator.results import PROBE_VERSION, Probe, ProbeJob
 
 HASHES_FILE = "file-hashes.json"
 # A file written this recently may change again within the same mtime tick: hash it every time.
