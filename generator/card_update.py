@@ -7,17 +7,15 @@ output only the top-level fields we changed are used, so every other line stays 
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 from collections.abc import Sequence
 from decimal import Decimal
-from pathlib import Path
 
 from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.util import load_yaml_guess_indent
 
+from generator.atomic_file import write_atomic
 from generator.catalog import CardSource, Catalog
 from generator.ir_compare import Dim, dim_problem, match_tensors, round_figure, shape_text
 from generator.results import Mismatch, TensorInfo, ValidationResult
@@ -68,7 +66,7 @@ def update_card(source: CardSource, result: ValidationResult) -> list[str]:
         Card.model_validate(parse_yaml(new_text).data)
     except (YamlError, ValidationError) as error:
         raise UpdateError(f"{source.yml}: the update would break the card: {error}") from None
-    replace_file(source.yml, new_text)
+    write_atomic(source.yml, new_text)
     return [change for made in changes.values() for change in made]
 
 
@@ -246,17 +244,3 @@ def top_level_blocks(text: str) -> tuple[str, dict[str, str]]:
         key: "".join(lines[start:end]) for key, start, end in zip(data, starts, ends, strict=True)
     }
     return "".join(lines[: starts[0]]) if starts else text, blocks
-
-
-def replace_file(path: Path, text: str) -> None:
-    """Atomic: write a temporary file beside it, then rename over it (mode kept)."""
-    mode = path.stat().st_mode & 0o7777
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
-            file.write(text)
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

@@ -15,6 +15,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from generator.atomic_file import write_atomic
 from generator.schema import Tensor
 
 Status = Literal["passed", "failed", "error", "skipped"]
@@ -134,10 +135,7 @@ def read_report(path: Path) -> Report:
 def write_report(path: Path, results: Iterable[ValidationResult]) -> None:
     """Write atomically: a reader never sees half a report."""
     report = Report(results=list(results))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(report.model_dump_json(indent=1) + "\n", encoding="utf-8")
-    temporary.replace(path)
+    write_atomic(path, report.model_dump_json(indent=1) + "\n")
 
 
 def merge_results(results: Iterable[ValidationResult]) -> list[ValidationResult]:

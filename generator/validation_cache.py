@@ -10,12 +10,12 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 import threading
 import time
 from importlib.metadata import version
 from pathlib import Path
 
+from generator.atomic_file import write_atomic
 from generator.results import PROBE_VERSION, Probe, ProbeJob
 
 HASHES_FILE = "file-hashes.json"
@@ -90,11 +90,3 @@ class ValidationCache:
                 text = json.dumps(self.hashes, indent=0, sort_keys=True)
             with contextlib.suppress(OSError):
                 write_atomic(self.directory / HASHES_FILE, text)
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write via a temporary file and rename: parallel runs never read half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
