@@ -6,13 +6,13 @@ local model files, relative links in prose) and yields located findings.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from generator.catalog import CARD_FILE, PROSE_FILE, CardSource, Catalog
 from generator.findings import Finding, relative
 from generator.links import link_path, relative_links
+from generator.model_files import file_digest
 
 Rule = Callable[[Catalog, CardSource], Iterator[Finding]]
 
@@ -124,11 +124,6 @@ def link_resolves(folder: Path, target: str) -> bool:
     path = link_path(folder, target)
     # a link to another card's folder counts as resolved when that card exists
     return path.exists() or (path / CARD_FILE).is_file()
-
-
-def file_digest(path: Path, algorithm: str) -> str:
-    with path.open("rb") as stream:
-        return hashlib.file_digest(stream, algorithm).hexdigest()
 
 
 RULES: tuple[Rule, ...] = (

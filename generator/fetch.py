@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Literal
 
 from generator.catalog import CardSource
+from generator.model_files import file_digest
 from generator.schema import FileEntry
 
 CHUNK = 1 << 16
@@ -97,8 +98,7 @@ def verified(path: Path, entry: FileEntry) -> bool:
     if checksum is None:
         return True
     algorithm, expected = checksum
-    with path.open("rb") as stream:
-        return hashlib.file_digest(stream, algorithm).hexdigest() == expected
+    return file_digest(path, algorithm) == expected
 
 
 def download_to_cache(
@@ -161,18 +161,18 @@ def _stream(
     entry: FileEntry, partial: Path, algorithm: str, timeout: float, progress: Progress | None
 ) -> str:
     """Append the rest of the file to `partial`; return the digest of the whole file."""
-    hasher = hashlib.new(algorithm)
     have = partial.stat().st_size if partial.exists() else 0
-    if have:
-        with partial.open("rb") as stream:
-            while chunk := stream.read(CHUNK):
-                hasher.update(chunk)
     request = urllib.request.Request(entry.url or "", headers={"User-Agent": "zoo-cards"})
     if have:
         request.add_header("Range", f"bytes={have}-")
     with urllib.request.urlopen(request, timeout=timeout) as response:
         if have and response.status != 206:  # server ignored Range: start over
-            have, hasher = 0, hashlib.new(algorithm)
+            have = 0
+        if have:  # the digest goes on from the bytes already here
+            with partial.open("rb") as stream:
+                hasher = hashlib.file_digest(stream, algorithm)
+        else:
+            hasher = hashlib.new(algorithm)
         length = response.headers.get("Content-Length")
         total = have + int(length) if length is not None else entry.size
         with partial.open("ab" if have else "wb") as out:

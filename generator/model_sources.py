@@ -28,6 +28,7 @@ from typing import Literal
 import openvino
 
 from generator.catalog import CardSource, load_card
+from generator.model_files import ir_files
 
 ROOT = Path(__file__).resolve().parents[1]
 PYPROJECT = ROOT / "pyproject.toml"
@@ -110,8 +111,7 @@ class Prepared:
     @property
     def size(self) -> int:
         """Bytes of the IR (.xml + .bin), 0 if absent."""
-        files = (self.xml, self.xml.with_suffix(".bin"))
-        return sum(path.stat().st_size for path in files if path.is_file())
+        return sum(path.stat().st_size for path in ir_files(self.xml) if path.is_file())
 
 
 def read_pins(pyproject: Path = PYPROJECT) -> dict[str, str]:

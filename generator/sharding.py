@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from generator.catalog import CardSource
+from generator.model_files import ir_files
 
 
 def ir_bytes(source: CardSource) -> int:
     total = 0
     for xml in source.card.ir.values():
-        for path in (source.folder / xml, (source.folder / xml).with_suffix(".bin")):
+        for path in ir_files(source.folder / xml):
             if path.is_file():
                 total += path.stat().st_size
     return total

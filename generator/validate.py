@@ -18,6 +18,7 @@ from pathlib import Path
 from generator.catalog import CardSource, Catalog
 from generator.findings import Finding
 from generator.ir_compare import compare_complexity, compare_tensors
+from generator.model_files import ir_files
 from generator.progress import progress_lines
 from generator.results import Probe, ProbeJob, ValidationResult
 from generator.schema import suggest
@@ -167,11 +168,6 @@ def measure(
     if probe.error is None:
         cache.store(key, probe)
     return probe, files, False
-
-
-def ir_files(xml: Path) -> list[Path]:
-    weights = xml.with_suffix(".bin")
-    return [xml, weights] if weights.exists() else [xml]
 
 
 def failed_probe(error: str) -> Probe:

@@ -16,6 +16,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from generator.atomic_file import write_atomic
+from generator.model_files import file_digest
 from generator.results import PROBE_VERSION, Probe, ProbeJob
 
 HASHES_FILE = "file-hashes.json"
@@ -75,8 +76,7 @@ class ValidationCache:
             known = self.hashes.get(where)
         if known and known[:3] == stamp:
             return known[3]
-        with path.open("rb") as file:
-            digest = hashlib.file_digest(file, "sha256").hexdigest()
+        digest = file_digest(path, "sha256")
         if time.time_ns() - stat.st_mtime_ns > RACY_NS:
             with self.lock:
                 self.hashes[where] = [*stamp, digest]
