@@ -212,7 +212,7 @@
       this.models = raw.models.map((m, i) => prepare(m, i, base, frameworks));
       this.byName = new Map(this.models.map((m) => [m.name, m]));
       this.rows = new Map(); // model index -> its <tr>, built once
-      this.sortKeys = {};
+      this.orders = {}; // sort id -> model indexes in that order
       this.pending = null; // the control whose URL update waits for the typing to pause
       this.lastSource = null;
       this.find();
@@ -220,9 +220,7 @@
       this.buildRanges();
       this.buildMetrics();
       this.listen();
-      this.state = decode(location.search, this.byName);
-      this.syncControls();
-      this.update();
+      this.restore();
       root.dataset.ready = "true"; // for tests and the benchmark
     }
 
@@ -439,6 +437,7 @@
       this.lastSource = null;
       this.state = decode(location.search, this.byName);
       this.syncControls();
+      this.renderSelection(); // the only path besides the selection controls that changes it
       this.update();
     }
 
@@ -465,16 +464,13 @@
     update() {
       const started = performance.now();
       this.filter();
-      this.sort();
       this.shown = Math.min(PAGE_SIZE, this.matches.length);
       this.renderFacets();
       this.renderHeaders();
       this.renderTable();
-      this.renderSelection();
-      this.renderView();
+      this.renderView(); // schedules the chart
       const detail = { matches: this.matches.length, ms: performance.now() - started };
       this.root.dispatchEvent(new CustomEvent("zoo-catalog:render", { detail: detail, bubbles: true }));
-      this.scheduleChart();
     }
 
     filter() {
@@ -490,8 +486,9 @@
       const ranges = RANGES.filter((r) => state.ranges[r][0] !== null || state.ranges[r][1] !== null)
         .map((range) => ({ range: range, low: state.ranges[range][0], high: state.ranges[range][1] }));
       for (const facet of FACETS) this.facets[facet].counts.fill(0);
-      const matches = [];
-      for (const m of this.models) {
+      const matches = []; // walking the sorted order leaves them sorted
+      for (const index of this.order()) {
+        const m = this.models[index];
         let fails = 0;
         let failed = null; // the facet of the only failing group: it still counts for that facet
         if (terms.length && !terms.every((term) => m.text.includes(term))) {
@@ -525,20 +522,27 @@
       this.matches = matches;
     }
 
-    sort() {
+    // every model's index in the current sort order, computed once per column and direction
+    order() {
       const { key, desc } = this.state.sort;
-      if (!key) return; // catalog order
-      if (!this.sortKeys[key]) this.sortKeys[key] = this.models.map(SORT_KEYS[key]);
-      const keys = this.sortKeys[key];
-      const direction = desc ? -1 : 1;
-      this.matches.sort((a, b) => {
-        const x = keys[a];
-        const y = keys[b];
-        if (x === y) return a - b;
-        if (x === null) return 1;
-        if (y === null) return -1;
-        return (x < y ? -1 : 1) * direction;
-      });
+      const id = key ? (desc ? "-" : "") + key : "";
+      if (!this.orders[id]) {
+        const indexes = this.models.map((m) => m.index);
+        if (key) {
+          const keys = this.models.map(SORT_KEYS[key]);
+          const direction = desc ? -1 : 1;
+          indexes.sort((a, b) => {
+            const x = keys[a];
+            const y = keys[b];
+            if (x === y) return a - b;
+            if (x === null) return 1;
+            if (y === null) return -1;
+            return (x < y ? -1 : 1) * direction;
+          });
+        }
+        this.orders[id] = indexes;
+      }
+      return this.orders[id];
     }
 
     /* --------------------------------------------------------------- render */
@@ -582,7 +586,6 @@
       for (let i = start; i < this.shown; i++) rows.push(this.row(this.models[this.matches[i]]));
       this.tbody.append(...rows);
       this.renderMore();
-      this.renderCount();
       if (this.more.hidden && rows.length) rows[0].querySelector("a").focus();
     }
 
@@ -609,14 +612,14 @@
         tr = this.buildRow(m);
         this.rows.set(m.index, tr);
       }
-      tr.firstChild.firstChild.checked = this.state.compare.includes(m.name);
-      return tr;
+      return tr; // renderSelection keeps the checkboxes of built rows current
     }
 
     buildRow(m) {
       const raw = m.raw;
       const checkbox = el("input", {
         type: "checkbox",
+        checked: this.state.compare.includes(m.name),
         dataset: { name: m.name },
         "aria-label": "Select " + m.name + " for comparison",
       });
