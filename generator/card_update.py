@@ -83,7 +83,7 @@ def round_trip_yaml(text: str) -> YAML:
 
 
 def update_complexity(data: CommentedMap, card: Card, result: ValidationResult) -> list[str]:
-    wrong = {m.field for m in result.mismatches if m.severity == "error"}
+    wrong = {m.field for m in result.errors}
     figures = {"gflops": result.measured_gflops, "mparams": result.measured_mparams}
     if data.get("complexity") is None:
         written = {key: Written(round_figure(value)) for key, value in figures.items() if value}
@@ -113,9 +113,7 @@ def update_tensors(
         insert_key(data, kind, tensors, list(Card.model_fields))
         return [f"{kind}: {len(ir)} from the IR"]
     errors = {
-        m.field: m
-        for m in result.mismatches
-        if m.severity == "error" and (m.field == kind or m.field.startswith(f"{kind}["))
+        m.field: m for m in result.errors if m.field == kind or m.field.startswith(f"{kind}[")
     }
     if not errors:
         return []

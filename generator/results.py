@@ -50,6 +50,10 @@ class Timings(BaseModel):
     compile: float = 0.0
     infer: float = 0.0
 
+    @property
+    def total(self) -> float:
+        return sum(dict(self).values())
+
 
 # Bump when a measurement changes meaning: cached probes of older versions are not reused.
 PROBE_VERSION = 1
@@ -110,6 +114,11 @@ class ValidationResult(BaseModel):
     @property
     def key(self) -> tuple[str, str | None, str]:
         return (self.name, self.precision, self.device)
+
+    @property
+    def errors(self) -> list[Mismatch]:
+        """The mismatches that fail the result (warnings only inform)."""
+        return [mismatch for mismatch in self.mismatches if mismatch.severity == "error"]
 
 
 class Report(BaseModel):

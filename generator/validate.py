@@ -277,7 +277,7 @@ def reporter(enabled: bool, total: int) -> Iterator[Callable[[ValidationResult],
     with progress_lines("validating", total, enabled) as step:
 
         def report(result: ValidationResult) -> None:
-            took = sum(dict(result.timings).values())
+            took = result.timings.total
             note = " (cached)" if result.cached else f" in {took:.2f} s"
             step(f"{result.name} {result.precision}: {result.status}{note}")
 

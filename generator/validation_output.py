@@ -17,7 +17,7 @@ def junit_xml(results: Sequence[ValidationResult], device: str) -> str:
     def count(status: str) -> str:
         return str(sum(result.status == status for result in results))
 
-    seconds = sum(sum(dict(result.timings).values()) for result in results)
+    seconds = sum(result.timings.total for result in results)
     suite = ET.Element(
         "testsuite",
         name=f"zoo validate {device}",
@@ -33,13 +33,9 @@ def junit_xml(results: Sequence[ValidationResult], device: str) -> str:
             "testcase",
             classname=f"zoo.validate.{result.device}",
             name=f"{result.name} {result.precision or '-'}",
-            time=f"{sum(dict(result.timings).values()):.3f}",
+            time=f"{result.timings.total:.3f}",
         )
-        details = "\n".join(
-            f"{mismatch.field}: {mismatch.message}"
-            for mismatch in result.mismatches
-            if mismatch.severity == "error"
-        )
+        details = "\n".join(f"{mismatch.field}: {mismatch.message}" for mismatch in result.errors)
         if result.status == "failed":
             first = details.splitlines()[0] if details else "failed"
             ET.SubElement(case, "failure", message=first).text = details
@@ -66,9 +62,7 @@ def summary_markdown(results: Sequence[ValidationResult], device: str) -> str:
     if bad:
         lines += ["| Model | Precision | Status | Problem |", "|---|---|---|---|"]
         for result in bad:
-            problems = [
-                f"`{m.field}`: {m.message}" for m in result.mismatches if m.severity == "error"
-            ]
+            problems = [f"`{m.field}`: {m.message}" for m in result.errors]
             problem = (result.message or "; ".join(problems)).replace("|", "\\|")
             lines.append(
                 f"| {result.name} | {result.precision or '-'} | {result.status} | {problem} |"
