@@ -99,10 +99,10 @@
       name: raw.name,
       url: new URL(raw.page, root).href,
       text: [raw.name, raw.description || "", tags.join(" ")].join("\n").toLowerCase(),
+      taskLabel: raw.task_title || raw.task,
       frameworkLabel: framework ? frameworks[framework] || framework : "",
       license: license,
       first: first,
-      precisions: Object.keys(raw.ir || {}),
       values: {
         task: [raw.task],
         tag: tags,
@@ -123,14 +123,14 @@
   // how each column sorts: a key per model, null for a missing value (always last)
   const SORT_KEYS = {
     name: (m) => m.name,
-    task: (m) => (m.raw.task_title || m.raw.task).toLowerCase(),
+    task: (m) => m.taskLabel.toLowerCase(),
     tags: (m) => (m.values.tag.length ? m.values.tag.join(", ") : null),
     framework: (m) => m.frameworkLabel.toLowerCase() || null,
     license: (m) => m.license.toLowerCase() || null,
     gflops: (m) => m.numbers.gflops,
     mparams: (m) => m.numbers.mparams,
     accuracy: (m) => m.numbers.accuracy,
-    precisions: (m) => (m.precisions.length ? m.precisions.join(", ") : null),
+    precisions: (m) => (m.values.precision.length ? m.values.precision.join(", ") : null),
     validation: (m) => (m.raw.validation && m.raw.validation.length ? validationText(m) : null),
   };
 
@@ -216,7 +216,7 @@
       this.pending = null; // the control whose URL update waits for the typing to pause
       this.lastSource = null;
       this.find();
-      this.buildFacets(frameworks);
+      this.buildFacets();
       this.buildRanges();
       this.buildMetrics();
       this.listen();
@@ -242,13 +242,13 @@
       this.headers = [...this.root.querySelectorAll("th[data-column]")];
     }
 
-    buildFacets(frameworks) {
+    buildFacets() {
       this.facets = {};
       for (const facet of FACETS) {
         const labels = new Map();
         for (const m of this.models) {
           for (const value of m.values[facet]) {
-            if (!labels.has(value)) labels.set(value, this.label(facet, value, m, frameworks));
+            if (!labels.has(value)) labels.set(value, this.label(facet, value, m));
           }
         }
         const values = [...labels.keys()].sort((a, b) => {
@@ -275,10 +275,10 @@
       }
     }
 
-    label(facet, value, m, frameworks) {
+    label(facet, value, m) {
       if (value === "") return NOT_GIVEN;
-      if (facet === "task") return m.raw.task_title || value;
-      if (facet === "framework") return frameworks[value] || value;
+      if (facet === "task") return m.taskLabel;
+      if (facet === "framework") return m.frameworkLabel;
       return value;
     }
 
@@ -637,14 +637,14 @@
           el("a", { href: m.url, text: m.name }),
           el("span", { class: "zoo-catalog__description", text: raw.description || "" }),
         ]),
-        el("td", { text: raw.task_title || raw.task }),
+        el("td", { text: m.taskLabel }),
         el("td", { text: m.values.tag.join(", ") }),
         el("td", { text: m.frameworkLabel || "-" }),
         el("td", { text: m.license || "-" }),
         el("td", { class: "zoo-catalog__number", text: number(m.numbers.gflops) || "-" }),
         el("td", { class: "zoo-catalog__number", text: number(m.numbers.mparams) || "-" }),
         el("td", { class: "zoo-catalog__number" }, accuracy),
-        el("td", { text: m.precisions.join(", ") || "-" }),
+        el("td", { text: m.values.precision.join(", ") || "-" }),
         el("td", null, validationBadges(raw.validation || [])),
       ]);
     }
@@ -901,7 +901,7 @@
         return cell;
       })]);
     };
-    text("Task", (m) => m.raw.task_title || m.raw.task);
+    text("Task", (m) => m.taskLabel);
     text("Description", (m) => m.raw.description);
     text("Tags", (m) => m.values.tag.join(", "));
     text("Framework", (m) => m.frameworkLabel);
@@ -948,7 +948,7 @@
       nodes("Original inputs", (m) => tensorLines((m.raw.original || {}).inputs));
       nodes("Original outputs", (m) => tensorLines((m.raw.original || {}).outputs));
     }
-    text("Precisions", (m) => m.precisions.join(", "));
+    text("Precisions", (m) => m.values.precision.join(", "));
     nodes("Validation", (m) => validationBadges(m.raw.validation || []));
     text("Files", (m) => (m.raw.files || []).map((f) => f.name).join(", "));
     if (models.some((m) => (m.raw.parts || []).length || m.raw.part_of)) {
