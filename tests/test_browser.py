@@ -478,6 +478,11 @@ def test_compare_view(page: Page, small_site: str) -> None:
     assert page.get_by_label("Select person-detector-small for comparison").is_checked()
     page.go_back()
     expect(page.locator(".zoo-catalog__compare")).to_be_visible()
+    page.get_by_role("button", name="Clear selection").click()  # nothing left to compare
+    expect(page.locator(".zoo-catalog__list")).to_be_visible()
+    expect(page.locator(".zoo-catalog__compare")).to_be_hidden()
+    expect(page).to_have_url(f"{small_site}catalog/")
+    expect(page.locator("#zoo-count")).to_be_focused()  # the compare button is disabled now
 
 
 def chart_points(page: Page) -> list[str]:

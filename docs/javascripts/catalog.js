@@ -376,28 +376,28 @@
         Object.assign(this.state, { search: "", facets: fresh.facets, ranges: fresh.ranges });
         this.syncControls();
         this.changed("clear");
-      } else if (action === "compare") {
-        this.state.view = "compare";
-        this.commit("view");
-        this.renderView();
-        this.compareSection.querySelector("h2").focus();
-      } else if (action === "list") {
-        this.state.view = "list";
-        this.commit("view");
-        this.renderView();
-        this.compareButton.focus();
-      } else if (action === "clear-selection") {
-        this.state.compare = [];
-        this.commit("compare");
+      } else if (action === "compare" || action === "list") {
+        this.showView(action, "view");
+      } else if (action === "clear-selection" || action === "remove") {
+        const keep = action === "remove" ? (n) => n !== button.dataset.name : () => false;
+        this.state.compare = this.state.compare.filter(keep);
         this.renderSelection();
-      } else if (action === "remove") {
-        this.state.compare = this.state.compare.filter((n) => n !== button.dataset.name);
-        if (!this.state.compare.length) this.state.view = "list";
-        this.commit("compare");
-        this.renderSelection();
-        this.renderView();
-        (this.state.view === "compare" ? this.compareSection.querySelector("h2") : this.compareButton).focus();
+        if (this.state.view === "compare") {
+          this.showView(this.state.compare.length ? "compare" : "list", "compare");
+        } else {
+          this.commit("compare");
+        }
       }
+    }
+
+    // switch between the list and the comparison; focus follows to what the reader sees
+    showView(view, source) {
+      this.state.view = view;
+      this.commit(source);
+      this.renderView();
+      // a disabled button takes no focus: then the match count, which leads the list
+      const list = this.compareButton.disabled ? this.count : this.compareButton;
+      (view === "compare" ? this.compareSection.querySelector("h2") : list).focus();
     }
 
     // a filter control changed: the list, the counts and the chart follow, then the URL
