@@ -570,7 +570,8 @@
       const rows = [];
       for (let i = 0; i < this.shown; i++) rows.push(this.row(this.models[this.matches[i]]));
       if (!rows.length) {
-        const cell = el("td", { colSpan: 11, text: "No model matches these filters." });
+        const columns = this.headers.length + 1; // the sortable ones and the select column
+        const cell = el("td", { colSpan: columns, text: "No model matches these filters." });
         rows.push(el("tr", { class: "zoo-catalog__empty" }, [cell]));
       }
       const children = this.tbody.children;
