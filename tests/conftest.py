@@ -1,4 +1,4 @@
-"""Shared fixtures: paths of the repository and seeds, card writers, and one built site."""
+"""Shared fixtures: paths of the repository, card writers, and one built site."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-SEEDS = ROOT.parent / "shared" / "seeds"
 BIN = Path(sys.executable).parent
 
 

@@ -1,13 +1,15 @@
-"""Parse the seed documents independently of the cards, so tests compare site against source."""
+"""Facts of the seed documents, parsed independently of the cards, so tests compare site and source.
+
+They live in tests/data/seed_facts.json, written from the seeds by tests/data/extract_seed_facts.py.
+"""
 
 from __future__ import annotations
 
-import re
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
-LINK = re.compile(r"\[([^\]]+)\]\(")
+FACTS = Path(__file__).resolve().parent / "data" / "seed_facts.json"
 
 
 @dataclass
@@ -20,45 +22,21 @@ class OverviewRow:
     extra: dict[str, str] = field(default_factory=dict)
 
 
+def _facts() -> dict:
+    # read per call (a small file): callers get their own objects to change
+    return json.loads(FACTS.read_text(encoding="utf-8"))
+
+
 def overview_rows() -> list[OverviewRow]:
     """Every model row of the OMZ overview, figures as written ('-' or '' when unknown)."""
-    rows: list[OverviewRow] = []
-    section, header = "", []
-    for line in (SEEDS / "omz-intel-models-overview.md").read_text().splitlines():
-        if line.startswith("## "):
-            section, header = line[3:].strip(), []
-            continue
-        if not line.startswith("|"):
-            continue
-        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        if not header:
-            header = cells
-            continue
-        if set(cells[0]) <= set("-: "):
-            continue
-        match = LINK.search(cells[0])
-        name = match.group(1) if match else cells[0]
-        row = OverviewRow(name, section, cells[1], cells[2])
-        for title, value in zip(header[3:], cells[3:], strict=False):
-            if section == "Object Detection Models":
-                row.marks[title] = value == "X"
-            else:
-                row.extra[title] = value
-        rows.append(row)
-    return rows
+    return [OverviewRow(**row) for row in _facts()["overview"]]
 
 
 def matconvnet_md5() -> dict[str, str]:
-    text = (SEEDS / "matconvnet-pretrained.md").read_text()
-    return dict(
-        (name, md5)
-        for md5, name in re.findall(r"^\| ([0-9a-f]{32}) \| (\S+\.mat)\s+\|", text, re.M)
-    )
+    """File name -> md5 of the MatConvNet checksum table."""
+    return _facts()["matconvnet_md5"]
 
 
 def matconvnet_ilsvrc() -> dict[str, list[str]]:
     """model -> [introduced, top-1 err., top-5 err., images/s] of the ILSVRC summary table."""
-    text = (SEEDS / "matconvnet-pretrained.md").read_text()
-    rows = re.findall(r"^\|\s+([a-z0-9-]+)\|\s+(\d{4})\|\s+([\d.]+)\|\s+([\d.]+)\|\s+([\d.]+)\|$",
-                      text, re.M)  # fmt: skip
-    return {f"imagenet-{name}": list(figures) for name, *figures in rows}
+    return _facts()["matconvnet_ilsvrc"]
