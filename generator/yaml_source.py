@@ -1,6 +1,6 @@
 """Read a card's YAML safely and remember where every value came from.
 
-Uses libyaml's composer (fast, bounded nesting) and builds plain Python data ourselves, so
+Builds plain Python data from libyaml's event stream (fast, depth checked as it opens), so
 aliases are refused before they can expand and every key maps to its `line:col`.
 """
 
@@ -72,9 +72,13 @@ def load_yaml(path: Path) -> YamlDocument:
 
 
 def parse_yaml(text: str) -> YamlDocument:
+    """Build a card's data from libyaml's events, refusing what a card must not use.
+
+    Events, not libyaml's composer: the composer recurses once per nesting level and crashes
+    the interpreter on ~40,000 nested `[`; here the depth is checked as each level opens."""
     loader = Loader(text)
     try:
-        node = loader.get_single_node()
+        return _compose(loader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         message = " ".join(str(part) for part in (error.context, error.problem) if part)
@@ -83,50 +87,116 @@ def parse_yaml(text: str) -> YamlDocument:
         ) from None
     except yaml.YAMLError as error:
         raise YamlError(f"invalid YAML: {error}") from None
-    if node is None:
-        return YamlDocument(None, {})
+    finally:
+        loader.dispose()
+
+
+_NO_KEY = object()
+COLLECTION_TAGS = (None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
+STR_TAG = "tag:yaml.org,2002:str"
+MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+@dataclass
+class _Open:
+    """A mapping or sequence being filled; for a mapping, the key waiting for its value."""
+
+    value: dict | list
+    loc: Loc
+    key: Any = _NO_KEY
+
+
+def _compose(loader: Any) -> YamlDocument:
     doc = YamlDocument(None, {}, {})
-    doc.data = _build(node, (), doc, loader, set())
+    loader.get_event()  # stream start
+    if loader.check_event(yaml.StreamEndEvent):
+        return doc
+    loader.get_event()  # document start
+    stack: list[_Open] = []
+    while True:
+        event = loader.get_event()
+        here = Position(event.start_mark.line + 1, event.start_mark.column + 1)
+        if isinstance(event, yaml.CollectionEndEvent):
+            stack.pop()
+            if stack:
+                continue
+            break
+        if isinstance(event, yaml.AliasEvent):
+            raise YamlError("YAML aliases (*name) are not allowed in cards", here.line, here.col)
+        top = stack[-1] if stack else None
+        if top is not None and isinstance(top.value, dict) and top.key is _NO_KEY:
+            top.key = _key(event, top, here, loader, doc)
+            continue
+        collection = not isinstance(event, yaml.ScalarEvent)
+        if collection:
+            if event.tag not in COLLECTION_TAGS:
+                message = f"YAML tag {event.tag} is not allowed in cards"
+                raise YamlError(message, here.line, here.col)
+            value: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
+        else:
+            value = _scalar(event, here, loader)
+        if top is None:
+            loc: Loc = ()
+            doc.data = value
+        elif isinstance(top.value, list):
+            loc = top.loc + (len(top.value),)
+            top.value.append(value)
+        else:
+            loc = top.loc + (top.key,)
+            top.value[top.key] = value
+            top.key = _NO_KEY
+        if len(loc) > MAX_DEPTH:
+            raise YamlError(f"nested deeper than {MAX_DEPTH} levels", here.line, here.col)
+        doc.positions[loc] = here
+        if collection:
+            stack.append(_Open(value, loc))
+        elif top is None:
+            break  # the document is one scalar
+    loader.get_event()  # document end
+    if not loader.check_event(yaml.StreamEndEvent):
+        mark = loader.get_event().start_mark
+        raise YamlError(
+            "invalid YAML: expected a single document but found another document",
+            mark.line + 1,
+            mark.column + 1,
+        )
     return doc
 
 
-def _at(node: yaml.Node) -> Position:
-    return Position(node.start_mark.line + 1, node.start_mark.column + 1)
-
-
-def _build(node: yaml.Node, loc: Loc, doc: YamlDocument, loader: Any, seen: set[int]) -> Any:
-    here = _at(node)
-    if id(node) in seen:
-        at = doc.keys.get(loc, here)  # the alias's key; the node itself sits at its anchor
-        raise YamlError("YAML aliases (*name) are not allowed in cards", at.line, at.col)
-    seen.add(id(node))
-    if len(loc) > MAX_DEPTH:
+def _key(event: Any, mapping: _Open, here: Position, loader: Any, doc: YamlDocument) -> Any:
+    """The mapping key of `event`: a plain scalar, not a merge key, not seen before."""
+    if not isinstance(event, yaml.ScalarEvent):
+        raise YamlError("mapping keys must be plain scalars", here.line, here.col)
+    if event.tag is None and _tag(event, loader) == MERGE_TAG:
+        raise YamlError("YAML merge keys (<<) are not allowed in cards", here.line, here.col)
+    key = _scalar(event, here, loader)
+    if not isinstance(key, str | int | float | bool) and key is not None:
+        raise YamlError("mapping keys must be plain scalars", here.line, here.col)
+    if key in mapping.value:
+        raise YamlError(f"duplicate key '{key}'", here.line, here.col)
+    if len(mapping.loc) >= MAX_DEPTH:
         raise YamlError(f"nested deeper than {MAX_DEPTH} levels", here.line, here.col)
-    doc.positions[loc] = here
-    if isinstance(node, yaml.MappingNode):
-        result: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                at = _at(key_node)
-                raise YamlError("YAML merge keys (<<) are not allowed in cards", at.line, at.col)
-            key = _build(key_node, loc + ("<key>",), YamlDocument(None, {}), loader, seen)
-            if not isinstance(key, str | int | float | bool) and key is not None:
-                at = _at(key_node)
-                raise YamlError("mapping keys must be plain scalars", at.line, at.col)
-            if key in result:
-                at = _at(key_node)
-                raise YamlError(f"duplicate key '{key}'", at.line, at.col)
-            doc.keys[loc + (key,)] = _at(key_node)
-            result[key] = _build(value_node, loc + (key,), doc, loader, seen)
-        return result
-    if isinstance(node, yaml.SequenceNode):
-        return [
-            _build(item, loc + (index,), doc, loader, seen) for index, item in enumerate(node.value)
-        ]
+    doc.keys[mapping.loc + (key,)] = here
+    return key
+
+
+def _tag(event: Any, loader: Any) -> str:
+    if event.tag is None or event.tag == "!":
+        return loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+    return event.tag
+
+
+def _scalar(event: Any, here: Position, loader: Any) -> Any:
+    tag = _tag(event, loader)
+    if tag == STR_TAG:
+        return event.value
+    node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
     try:
         value = loader.construct_object(node, deep=True)
-    except yaml.YAMLError as error:
-        raise YamlError(f"invalid value: {error}", here.line, here.col) from None
+    except (yaml.YAMLError, ValueError, OverflowError) as error:
+        # ValueError: an integer over Python's 4300-digit limit, a date such as 2024-13-45
+        problem = getattr(error, "problem", None) or str(error)
+        raise YamlError(f"invalid value: {problem}", here.line, here.col) from None
     if isinstance(value, float):
-        return Figure(value, node.value)  # keep the digits as written: 2.300, not 2.3
+        return Figure(value, event.value)  # keep the digits as written: 2.300, not 2.3
     return value

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import subprocess
 import time
 from pathlib import Path
 
 import pytest
 
-from generator.yaml_source import MAX_BYTES, YamlError, load_yaml, parse_yaml
+from conftest import BIN, write_card
+from generator.yaml_source import (
+    MAX_BYTES,
+    MAX_DEPTH,
+    Position,
+    YamlError,
+    load_yaml,
+    parse_yaml,
+)
 
 
 def test_positions_point_at_keys_and_list_items() -> None:
@@ -78,3 +87,63 @@ def test_invalid_utf8_is_refused(tmp_path: Path) -> None:
     with pytest.raises(YamlError, match="UTF-8") as raised:
         load_yaml(path)
     assert raised.value.line == 2
+
+
+@pytest.mark.parametrize("opener", ["[", "{a: ", "- "])
+def test_40000_levels_are_refused_without_crashing(tmp_path: Path, opener: str) -> None:
+    # libyaml's composer recursed once per level and segfaulted; a subprocess turns a crash
+    # into a failed test instead of a dead pytest
+    if opener == "- ":
+        text = "- " * 40_000 + "x\n"  # block sequences nested on one line
+    else:
+        text = "a: " + opener * 40_000 + ("]" if opener == "[" else "}") * 40_000 + "\n"
+    write_card(tmp_path, "m", text)
+    result = subprocess.run(
+        [str(BIN / "zoo"), "check", "--cards", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert f"yaml nested deeper than {MAX_DEPTH} levels" in result.stdout
+
+
+def test_depth_limit_is_exact() -> None:
+    inside = parse_yaml("a: " + "[" * (MAX_DEPTH - 1) + "1" + "]" * (MAX_DEPTH - 1)).data["a"]
+    for _ in range(MAX_DEPTH - 1):
+        (inside,) = inside
+    assert inside == 1
+    with pytest.raises(YamlError, match="nested deeper") as raised:
+        parse_yaml("a: " + "[" * MAX_DEPTH + "1" + "]" * MAX_DEPTH)
+    assert (raised.value.line, raised.value.col) == (1, 4 + MAX_DEPTH)
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        ("a: 1\nb: " + "9" * 5000 + "\n", 2, "invalid value"),
+        ("a: 2024-13-45\n", 1, "invalid value"),
+        ("a: !!python/object:os.system {}\n", 1, "tag"),
+        ("a: !!set {x, y}\n", 1, "tag"),
+        ("a: !custom x\n", 1, "invalid value"),
+        ("? [k]\n: v\n", 1, "plain scalars"),
+        ("a: 1\n---\nb: 2\n", 2, "single document"),
+        ("a:\n  b: &x 1\n  c: *x\n", 3, "aliases"),
+    ],
+)
+def test_hostile_values_are_refused_at_their_line(text: str, line: int, message: str) -> None:
+    with pytest.raises(YamlError, match=message) as raised:
+        parse_yaml(text)
+    assert raised.value.line == line
+
+
+def test_documents_of_one_scalar_or_nothing() -> None:
+    assert parse_yaml("").data is None
+    assert parse_yaml("# only a comment\n").data is None
+    assert parse_yaml("just text\n").data == "just text"
+    doc = parse_yaml("a: {b: [x, {c: 1.50}]}\n")
+    assert doc.data == {"a": {"b": ["x", {"c": 1.5}]}}
+    assert str(doc.data["a"]["b"][1]["c"]) == "1.50"
+    assert doc.position(("a", "b", 1, "c")) == Position(1, 16)
+    assert doc.position(("a", "b", 1, "c"), key=True) == Position(1, 13)
