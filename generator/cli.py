@@ -113,13 +113,20 @@ def select_cards(args: argparse.Namespace, catalog: Catalog) -> tuple[list[str] 
 
 
 def cmd_fetch(args: argparse.Namespace) -> int:
-    from generator.fetch import FetchOptions, fetch_catalog
+    from generator.fetch import FetchOptions, fetch_catalog, parse_size
     from generator.git_changes import GitError
     from generator.progress import progress_lines
     from generator.validate import UnknownModelError
 
     if args.jobs < 1:
         raise UsageError(f"--jobs {args.jobs}: must be at least 1")
+    for flag, seconds in (("--stall-timeout", args.stall_timeout), ("--deadline", args.deadline)):
+        if not 0 < seconds < float("inf"):
+            raise UsageError(f"{flag} {seconds:g}: must be positive seconds")
+    try:
+        max_size = parse_size(args.max_size)
+    except ValueError as error:
+        raise UsageError(f"--max-size {error}") from None
     catalog = load_catalog(args.cards)
     try:
         names, _ = select_cards(args, catalog)
@@ -127,7 +134,9 @@ def cmd_fetch(args: argparse.Namespace) -> int:
         raise UsageError(str(error)) from None
     sources = [s for s in catalog.cards if names is None or s.name in names]
     total = sum(len(source.card.files) for source in sources)
-    options = FetchOptions(cache=args.cache)
+    options = FetchOptions(
+        cache=args.cache, stall=args.stall_timeout, deadline=args.deadline, max_size=max_size
+    )
     with progress_lines("fetching", total) as step:
         results = fetch_catalog(sources, options, jobs=args.jobs, done=step)
     failed = [result for result in results if result.status == "failed"]
@@ -301,6 +310,26 @@ def build_parser() -> argparse.ArgumentParser:
         default=Path(".zoo-cache/files"),
         metavar="DIR",
         help="content-addressed download cache (default: .zoo-cache/files)",
+    )
+    fetch.add_argument(
+        "--stall-timeout",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="give up an attempt after this long without a byte (default: 30)",
+    )
+    fetch.add_argument(
+        "--deadline",
+        type=float,
+        default=3600.0,
+        metavar="SECONDS",
+        help="per file, every retry included (default: 3600)",
+    )
+    fetch.add_argument(
+        "--max-size",
+        default="16G",
+        metavar="SIZE",
+        help="largest file accepted when its card gives no size (default: 16G)",
     )
     fetch.set_defaults(run=cmd_fetch)
 
