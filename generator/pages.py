@@ -7,14 +7,27 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
+from generator.card_paths import OutsideCard, card_path, read_card_text
 from generator.catalog import CardSource, Catalog
 from generator.ir_compare import shape_text
-from generator.links import link_path, relative_links
+from generator.links import relative_links
 from generator.results import ValidationResult
 from generator.schema import Citation, FileEntry, Metric, Speed
 from generator.vocab import TASKS, TaskInfo
+
+
+# raster images only: an SVG or HTML file can carry script
+IMAGE_SIGNATURES: dict[str, tuple[bytes, ...]] = {
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+    ".gif": (b"GIF87a", b"GIF89a"),
+    ".webp": (b"RIFF",),
+}
+MAX_IMAGE_BYTES = 16 << 20
+MAX_LICENSE_BYTES = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -79,6 +92,7 @@ def site_pages(catalog: Catalog, results: list[ValidationResult] = ()) -> Iterat
                 "parts": catalog.parts(source),
                 "parent": parent,
                 "task": TASKS.get(source.card.task),
+                "license_text": license_text_uri(source),
                 "validation": by_model.get(source.name, []),
                 "comparisons": [
                     (result, comparison_rows(source, result))
@@ -89,19 +103,57 @@ def site_pages(catalog: Catalog, results: list[ValidationResult] = ()) -> Iterat
         )
 
 
-def site_assets(catalog: Catalog) -> Iterator[tuple[str, Path]]:
-    """Files beside cards that their pages link to (license texts, images), as (uri, path)."""
+@dataclass(frozen=True)
+class SiteAsset:
+    """A file the site publishes beside a model page: an image file, or a license as text."""
+
+    uri: str
+    path: Path | None = None
+    text: str | None = None
+
+
+def license_text_uri(source: CardSource) -> str | None:
+    """Where the card's license file is published, always as plain text (so never as a page)."""
+    license_ = source.card.license
+    if license_ is None or not license_.file:
+        return None
+    name = PurePosixPath(license_.file).name
+    return name if name.endswith(".txt") else f"{name}.txt"
+
+
+def site_assets(catalog: Catalog) -> Iterator[SiteAsset]:
+    """Files beside cards that their pages may use: linked raster images whose bytes are what
+    their suffix says, and the license text. Nothing else of a card folder is published."""
     for source in catalog.cards:
         wanted = {target for _, _, target in relative_links(source.prose or "")}
         wanted |= {target for _, _, target in relative_links(source.card.description)}
-        if source.card.license is not None and source.card.license.file:
-            wanted.add(source.card.license.file)
         for target in sorted(wanted):
-            path = link_path(source.folder, target)
-            inside = path.resolve().is_relative_to(source.folder.resolve())
-            if inside and path.is_file():
-                uri = path.resolve().relative_to(source.folder.resolve()).as_posix()
-                yield f"models/{source.name}/{uri}", path
+            relative = target.split("#", 1)[0].split("?", 1)[0]
+            try:
+                path = card_path(source.folder, relative)
+            except OutsideCard:
+                continue
+            if is_image(path):
+                yield SiteAsset(f"models/{source.name}/{PurePosixPath(relative).as_posix()}", path)
+        if (uri := license_text_uri(source)) is not None:
+            try:
+                path = card_path(source.folder, source.card.license.file)
+                text = read_card_text(path, MAX_LICENSE_BYTES)
+            except (OutsideCard, OSError, ValueError):
+                continue  # `zoo check` reports it; the page then has no link
+            yield SiteAsset(f"models/{source.name}/{uri}", text=text)
+
+
+def is_image(path: Path) -> bool:
+    """A regular file, not too large, with an allowed suffix and the matching magic bytes."""
+    signatures = IMAGE_SIGNATURES.get(path.suffix.lower())
+    if signatures is None or not path.is_file() or path.stat().st_size > MAX_IMAGE_BYTES:
+        return False
+    with path.open("rb") as stream:
+        head = stream.read(12)
+    if path.suffix.lower() == ".webp":
+        return head[:4] == b"RIFF" and head[8:12] == b"WEBP"
+    return head.startswith(signatures)
 
 
 def task_sections(catalog: Catalog) -> list[TaskSection]:

@@ -18,12 +18,14 @@ from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
 
 from generator.catalog import Catalog, CatalogError, load_catalog
 from generator.checks import run_checks
 from generator.export import models_csv, models_json, schema_json
 from generator.pages import site_assets, site_pages
 from generator.render import render
+from generator.sanitize import sanitize_page
 from generator.results import (
     ReportError,
     ValidationResult,
@@ -102,18 +104,40 @@ class ZooPlugin(BasePlugin[ZooConfig]):
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         catalog = self.catalog
         assert catalog is not None, "on_config runs first"
+        generated: list[File] = []
         for page in site_pages(catalog, self.results):
             content = render(self.templates_dir, page.template, **page.context)
-            files.append(File.generated(config, page.path, content=content))
-        for uri, path in [*site_assets(catalog), *self.vendor]:
-            files.append(File.generated(config, uri, abs_src_path=str(path)))
-        files.append(
-            File.generated(config, "models.json", content=models_json(catalog, self.results))
-        )
-        files.append(File.generated(config, "validation.json", content=results_json(self.results)))
-        files.append(File.generated(config, "models.csv", content=models_csv(catalog.cards)))
-        files.append(File.generated(config, "schema/model-card.schema.json", content=schema_json()))
+            generated.append(File.generated(config, page.path, content=content))
+        for asset in site_assets(catalog):
+            if asset.path is not None:
+                generated.append(File.generated(config, asset.uri, abs_src_path=str(asset.path)))
+            else:
+                generated.append(File.generated(config, asset.uri, content=asset.text or ""))
+        for uri, path in self.vendor:
+            generated.append(File.generated(config, uri, abs_src_path=str(path)))
+        data = {
+            "models.json": models_json(catalog, self.results),
+            "validation.json": results_json(self.results),
+            "models.csv": models_csv(catalog.cards),
+            "schema/model-card.schema.json": schema_json(),
+        }
+        generated += [File.generated(config, uri, content=text) for uri, text in data.items()]
+        for file in generated:
+            # nothing in docs/ (or anywhere else) may stand in for a generated file
+            if (existing := files.get_file_from_path(file.src_uri)) is not None:
+                raise PluginError(
+                    f"{existing.abs_src_path or existing.src_uri}: has the path of a page "
+                    f"zoo-cards generates ({file.src_uri}); rename or remove it"
+                )
+            files.append(file)
+        self.generated_pages = {file.src_uri for file in generated if file.is_documentation_page()}
         return files
+
+    def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """Generated pages hold card text: whatever a template does, only allowed markup stays."""
+        if page.file.src_uri not in self.generated_pages:
+            return html
+        return sanitize_page(html)
 
     def on_serve(
         self, server: LiveReloadServer, config: MkDocsConfig, builder: object

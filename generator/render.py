@@ -1,34 +1,41 @@
-"""The Jinja2 environment that turns typed catalog data into Markdown pages.
+"""The Jinja2 environment that turns typed catalog data into the site's Markdown pages.
 
-Templates hold the layout; the filters here only make card text safe inside Markdown.
+Escaping is the default: every `{{ value }}` is encoded so it stays text in HTML and in Markdown,
+unless it is Markup made on purpose (a filter below, or `|safe` in a template).
 """
 
 from __future__ import annotations
 
-import re
 from functools import cache
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
+from generator.card_markdown import escape_text, render_block, render_inline
 from generator.vocab import FRAMEWORKS, task_title
 
-UNSAFE_SCHEME = re.compile(r"\]\(\s*<?\s*(javascript|vbscript|data):", re.IGNORECASE)
+
+def escape_value(value: object) -> Markup:
+    """finalize of every expression: Markup passes, anything else is encoded as text."""
+    if isinstance(value, Markup):
+        return value
+    return Markup(escape_text("" if value is None else value))
 
 
-def prose(value: object) -> str:
-    """Card Markdown as Markdown, but raw HTML shown as text and script links disarmed."""
-    text = "" if value is None else str(value)
-    text = text.replace("<", "&lt;")
-    return UNSAFE_SCHEME.sub("](#", text)
+def markdown_block(value: object) -> Markup:
+    """Card Markdown as a block of HTML (raw HTML off, links filtered)."""
+    return Markup(render_block("" if value is None else str(value)))
 
 
-def cell(value: object) -> str:
-    """A value inside a Markdown table cell: one line, pipes escaped, HTML as text."""
-    if value is None or value == "":
-        return "-"
-    text = prose(value).replace("\r", " ").replace("\n", " ")
-    return text.replace("|", "\\|")
+def markdown_inline(value: object) -> Markup:
+    """Card Markdown inside a table cell or a sentence."""
+    return Markup(render_inline("" if value is None else str(value)))
+
+
+def dash(value: object) -> object:
+    """'-' for a missing value, as the tables print it."""
+    return "-" if value is None or value == "" else value
 
 
 def shape(dims: list) -> str:
@@ -50,12 +57,21 @@ def environment(templates: Path) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates),
         undefined=jinja2.StrictUndefined,
-        autoescape=False,  # the output is Markdown; card text goes through `prose`/`cell`
+        # on, so macros, includes and `join` keep Markup and `|safe` is the one way out
+        autoescape=True,
+        finalize=escape_value,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(prose=prose, cell=cell, shape=shape, size=size, task_title=task_title)
+    env.filters.update(
+        markdown=markdown_block,
+        markdown_inline=markdown_inline,
+        dash=dash,
+        shape=shape,
+        size=size,
+        task_title=task_title,
+    )
     env.globals.update(frameworks=FRAMEWORKS)
     return env
 

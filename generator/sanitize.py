@@ -1,0 +1,49 @@
+"""The last gate of a generated page: an allow-list of tags and attributes (nh3/ammonia).
+
+Escaping in the templates is the first defence; this one holds even when a template marks
+card text `|safe` by mistake: no script, no event handler, no `javascript:` or `data:` URL.
+"""
+
+from __future__ import annotations
+
+import nh3
+
+TEXT_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "details", "div", "dl", "dt",
+    "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "kbd", "li", "ol", "p", "pre",
+    "s", "section", "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td",
+    "tfoot", "th", "thead", "tr", "ul",
+}  # fmt: skip
+FORM_TAGS = {"button", "fieldset", "input", "label", "legend", "noscript", "option", "select"}
+ATTRIBUTES = {
+    "*": {"class", "id", "title", "role", "hidden", "tabindex", "lang", "dir", "style"},
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height", "loading"},
+    "td": {"colspan", "rowspan", "align"},
+    "th": {"colspan", "rowspan", "align", "scope"},
+    "ol": {"start"},
+    "input": {
+        "type", "placeholder", "autocomplete", "spellcheck", "min", "max", "step", "inputmode",
+        "value", "checked", "disabled", "name",
+    },  # fmt: skip
+    "label": {"for"},
+    "button": {"type", "disabled"},
+    "option": {"value", "selected"},
+}
+# Python-Markdown writes table alignment as style; nothing else may style a generated page
+STYLE_PROPERTIES = {"text-align"}
+
+
+def sanitize_page(html: str) -> str:
+    """The HTML of a generated page with everything outside the allow-list removed."""
+    return nh3.clean(
+        html,
+        tags=TEXT_TAGS | FORM_TAGS,
+        clean_content_tags={"script", "style"},
+        attributes=ATTRIBUTES,
+        generic_attribute_prefixes={"data-", "aria-"},
+        url_schemes={"http", "https", "mailto"},
+        filter_style_properties=STYLE_PROPERTIES,
+        link_rel=None,
+        strip_comments=True,
+    )
