@@ -17,7 +17,6 @@ from generator.results import ValidationResult
 from generator.schema import Citation, FileEntry, Metric, Speed
 from generator.vocab import TASKS, TaskInfo
 
-
 # raster images only: an SVG or HTML file can carry script
 IMAGE_SIGNATURES: dict[str, tuple[bytes, ...]] = {
     ".png": (b"\x89PNG\r\n\x1a\n",),

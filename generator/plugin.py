@@ -25,7 +25,6 @@ from generator.checks import run_checks
 from generator.export import models_csv, models_json, schema_json
 from generator.pages import site_assets, site_pages
 from generator.render import render
-from generator.sanitize import sanitize_page
 from generator.results import (
     ReportError,
     ValidationResult,
@@ -33,6 +32,7 @@ from generator.results import (
     merge_results,
     results_json,
 )
+from generator.sanitize import sanitize_page
 from generator.validate import result_findings, validate_catalog
 from generator.vendor import DEFAULT_NODE_MODULES, VendorError, vendor_files
 

@@ -22,10 +22,22 @@ ATTRIBUTES = {
     "td": {"colspan", "rowspan", "align"},
     "th": {"colspan", "rowspan", "align", "scope"},
     "ol": {"start"},
-    "input": {
-        "type", "placeholder", "autocomplete", "spellcheck", "min", "max", "step", "inputmode",
-        "value", "checked", "disabled", "name",
-    },  # fmt: skip
+    "input": set(
+        [
+            "type",
+            "placeholder",
+            "autocomplete",
+            "spellcheck",
+            "min",
+            "max",
+            "step",
+            "inputmode",
+            "value",
+            "checked",
+            "disabled",
+            "name",
+        ]
+    ),
     "label": {"for"},
     "button": {"type", "disabled"},
     "option": {"value", "selected"},
