@@ -58,6 +58,13 @@ def spdx_licensing():
     return get_spdx_licensing()
 
 
+def spdx_valid(expression: str) -> bool:
+    try:
+        return not spdx_licensing().validate(expression).errors
+    except Exception:  # license_expression raises on some invalid keys instead of reporting
+        return False
+
+
 Tag = Annotated[str, AfterValidator(lambda tag: check_vocabulary(tag, TAGS, "tag"))]
 
 
@@ -163,7 +170,7 @@ class LicenseInfo(Strict):
     @field_validator("id")
     @classmethod
     def _spdx(cls, spdx_id: str) -> str:
-        if not spdx_id.startswith("LicenseRef-") and spdx_licensing().validate(spdx_id).errors:
+        if not spdx_id.startswith("LicenseRef-") and not spdx_valid(spdx_id):
             known = [symbol.key for symbol in spdx_licensing().known_symbols.values()]
             raise card_error(
                 "unknown-license", f"unknown SPDX license '{spdx_id}'{suggest(spdx_id, known)}"
