@@ -13,8 +13,9 @@ from pathlib import Path
 from generator.catalog import Catalog, CatalogError, load_catalog
 from generator.checks import run_checks
 from generator.export import schema_json
-from generator.findings import format_findings
+from generator.findings import Finding, format_findings
 from generator.results import ValidationResult
+from generator.safe_text import printable, safe_streams, write_commands
 from generator.schema import suggest
 from generator.sharding import shard
 from generator.vocab import PRECISIONS
@@ -30,13 +31,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     catalog = load_catalog(args.cards)
     findings = run_checks(catalog)
     if findings or args.format == "json":
-        print(format_findings(findings, args.format))
+        print_findings(findings, args.format)
     errors = sum(finding.severity == "error" for finding in findings)
     cards = len(catalog.cards) + len({f.path for f in catalog.findings})
-    print(
-        f"{cards} card(s) checked, {errors} error(s), {len(findings) - errors} warning(s)",
-        file=sys.stderr,
-    )
+    say(f"{cards} card(s) checked, {errors} error(s), {len(findings) - errors} warning(s)")
     return EXIT_FINDINGS if errors else EXIT_OK
 
 
@@ -77,16 +75,16 @@ def cmd_validate(args: argparse.Namespace) -> int:
         if args.update:
             for name, changes in update_cards(catalog, results).items():
                 where = catalog.by_name[name].yml
-                print(f"zoo: updated {where}: {'; '.join(changes)}", file=sys.stderr)
+                say(f"updated {where}: {'; '.join(changes)}")
             catalog = load_catalog(args.cards)
             results = run()  # the probes are cached: this only judges the updated cards
     except (GitError, UnknownModelError, UpdateError) as error:
         raise UsageError(str(error)) from None
     findings = [*unloadable, *result_findings(catalog, results)]
     if findings or args.format == "json":
-        print(format_findings(findings, args.format))
+        print_findings(findings, args.format)
     write_validation_files(args, results)
-    print(f"zoo: {summary(results)}", file=sys.stderr)
+    say(summary(results))
     failed = unloadable or any(result.status in ("failed", "error") for result in results)
     return EXIT_FINDINGS if failed else EXIT_OK
 
@@ -141,12 +139,9 @@ def cmd_fetch(args: argparse.Namespace) -> int:
         results = fetch_catalog(sources, options, jobs=args.jobs, done=step)
     failed = [result for result in results if result.status == "failed"]
     for result in failed:
-        print(f"zoo: error: {result.card}: {result.message}", file=sys.stderr)
+        say(f"error: {result.card}: {result.message}")
     counts = {status: sum(r.status == status for r in results) for status in FETCH_STATUSES}
-    print(
-        "zoo: " + ", ".join(f"{count} {status}" for status, count in counts.items()) + " file(s)",
-        file=sys.stderr,
-    )
+    say(", ".join(f"{count} {status}" for status, count in counts.items()) + " file(s)")
     return EXIT_FINDINGS if failed else EXIT_OK
 
 
@@ -160,10 +155,10 @@ def cmd_new(args: argparse.Namespace) -> int:
         path, measured = new_card(args.cards, args.name, args.task, args.ir, args.precision)
     except ScaffoldError as error:
         raise UsageError(str(error)) from None
-    print(path)
+    print(printable(str(path)))
     for change in measured:
-        print(f"zoo: from the IR: {change}", file=sys.stderr)
-    print(f"zoo: now describe the model in {path}, then run `zoo check`", file=sys.stderr)
+        say(f"from the IR: {change}")
+    say(f"now describe the model in {path}, then run `zoo check`")
     return EXIT_OK
 
 
@@ -190,8 +185,7 @@ def cmd_results_merge(args: argparse.Namespace) -> int:
         raise UsageError(str(error)) from None
     except OSError as error:
         raise UsageError(f"{error.filename}: {error.strerror or error}") from None
-    print(f"zoo: {len(merged)} result(s) from {len(args.reports)} report(s) -> {args.output}",
-          file=sys.stderr)  # fmt: skip
+    say(f"{len(merged)} result(s) from {len(args.reports)} report(s) -> {args.output}")
     return EXIT_OK
 
 
@@ -362,16 +356,35 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def say(message: str) -> None:
+    """One line to stderr for the user: card text in it is shown, never obeyed."""
+    print(f"zoo: {printable(message)}", file=sys.stderr)
+
+
+def print_findings(findings: Sequence[Finding], fmt: str) -> None:
+    text = format_findings(findings, fmt)
+    if fmt == "github":
+        write_commands(text)  # escaped by Finding.github; they must start their lines
+    else:
+        print(text)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    # every byte the command prints passes safe_streams: card text can't drive the terminal
+    with safe_streams():
+        return run_command(argv)
+
+
+def run_command(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     run: Callable[[argparse.Namespace], int] = args.run
     try:
         return run(args)
     except (CatalogError, UsageError) as error:
-        print(f"zoo: error: {error}", file=sys.stderr)
+        say(f"error: {error}")
         return EXIT_USAGE
     except KeyboardInterrupt:
-        print("zoo: interrupted", file=sys.stderr)
+        say("interrupted")
         return 130
 
 

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from generator.catalog import CardSource, Catalog
 from generator.pages import model_page_path
 from generator.results import ValidationResult
+from generator.safe_text import csv_cell
 from generator.schema import card_json_schema
 from generator.vocab import task_title
 
@@ -54,41 +55,40 @@ def models_json(catalog: Catalog, results: Sequence[ValidationResult] = ()) -> s
 
 def models_csv(sources: Sequence[CardSource]) -> str:
     """models.csv and `zoo info --format csv`: one row per card with the figures a spreadsheet
-    wants."""
+    wants. A text cell that would start a formula gets a leading `'` (see csv_cell)."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, CSV_COLUMNS, lineterminator="\n")
+    # text quoted (a \r inside would otherwise end the row), figures bare: numbers to a spreadsheet
+    writer = csv.DictWriter(out, CSV_COLUMNS, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
     writer.writeheader()
     for source in sources:
         card = source.card
         complexity = card.complexity
         first = card.accuracy[0] if card.accuracy else None
-        writer.writerow(
-            {
-                "name": card.name,
-                "task": card.task,
-                "task_title": task_title(card.task),
-                "tags": ";".join(card.tags),
-                "framework": card.framework or "",
-                "license": card.license.id if card.license else "",
-                "gflops": _text(complexity.gflops if complexity else None),
-                "mparams": _text(complexity.mparams if complexity else None),
-                "metric": first.metric if first else "",
-                "metric_value": _text(first.value if first else None),
-                "metric_unit": (first.unit or "") if first else "",
-                "metric_dataset": (first.dataset or "") if first else "",
-                "precisions": ";".join(card.precisions),
-                "year": card.year or "",
-                "part_of": card.part_of or "",
-                "files": ";".join(entry.name for entry in card.files),
-                "page": page_url(source),
-            }
-        )
+        text = {
+            "name": card.name,
+            "task": card.task,
+            "task_title": task_title(card.task),
+            "tags": ";".join(card.tags),
+            "framework": card.framework or "",
+            "license": card.license.id if card.license else "",
+            "metric": first.metric if first else "",
+            "metric_unit": (first.unit or "") if first else "",
+            "metric_dataset": (first.dataset or "") if first else "",
+            "precisions": ";".join(card.precisions),
+            "part_of": card.part_of or "",
+            "files": ";".join(entry.name for entry in card.files),
+            "page": page_url(source),
+        }
+        figures = {
+            "gflops": complexity.gflops if complexity else None,
+            "mparams": complexity.mparams if complexity else None,
+            "metric_value": first.value if first else None,
+            "year": card.year,
+        }
+        # card text may start with `=`: neutralised; our own numbers stay numbers (-0.5 too)
+        writer.writerow({**{key: csv_cell(value) for key, value in text.items()}, **figures})
     return out.getvalue()
 
 
 def schema_json() -> str:
     return json.dumps(card_json_schema(), indent=2) + "\n"
-
-
-def _text(value: object) -> str:
-    return "" if value is None else str(value)

@@ -11,6 +11,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Literal
 
+from generator.safe_text import github_data, github_property, printable
+
 Severity = Literal["error", "warning"]
 
 
@@ -24,14 +26,16 @@ class Finding:
     severity: Severity = "error"
 
     def text(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: {self.code} {self.message}"
+        """One line, whatever the path or message hold (card text is shown, never obeyed)."""
+        return printable(f"{self.path}:{self.line}:{self.col}: {self.code} {self.message}")
 
     def github(self) -> str:
-        # GitHub workflow command; newlines and % must be escaped in the message
-        message = f"{self.code} {self.message}".replace("%", "%25").replace("\n", "%0A")
+        """One GitHub workflow command (an annotation), escaped as the runner unescapes it."""
+        command = "warning" if self.severity == "warning" else "error"
         return (
-            f"::{self.severity} file={self.path},line={self.line},col={self.col},"
-            f"title={self.code}::{message}"
+            f"::{command} file={github_property(self.path)},line={self.line},"
+            f"col={self.col},title={github_property(self.code)}"
+            f"::{github_data(f'{self.code} {self.message}')}"
         )
 
 

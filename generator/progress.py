@@ -1,10 +1,15 @@
-"""Progress on stderr for long commands: a rich bar on a terminal, plain lines in CI logs."""
+"""Progress on stderr for long commands: a rich bar on a terminal, plain lines in CI logs.
+
+Descriptions hold card names: shown as one line of plain text, never as rich markup or escapes.
+"""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+
+from generator.safe_text import printable, underlying
 
 
 @contextmanager
@@ -19,16 +24,22 @@ def progress_lines(verb: str, total: int, enabled: bool = True) -> Iterator[Call
         def line(description: str) -> None:
             nonlocal done
             done += 1
-            print(f"zoo: [{done}/{total}] {description}", file=sys.stderr, flush=True)
+            print(f"zoo: [{done}/{total}] {printable(description)}", file=sys.stderr, flush=True)
 
         yield line
         return
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    columns = (TextColumn(verb), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    columns = (TextColumn(verb, markup=False), BarColumn(), MofNCompleteColumn())
+    # the bar draws with escapes of its own: it writes past the SafeStream, its text is escaped here
+    console = Console(file=underlying(sys.stderr))
     with Progress(
-        *columns, TextColumn("{task.description}"), console=Console(stderr=True), transient=True
+        *columns,
+        TimeElapsedColumn(),
+        TextColumn("{task.description}", markup=False),
+        console=console,
+        transient=True,
     ) as bar:
         task = bar.add_task("", total=total)
-        yield lambda description: bar.update(task, advance=1, description=description)
+        yield lambda description: bar.update(task, advance=1, description=printable(description))
