@@ -21,7 +21,7 @@ import urllib.request
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.message import Message
 from pathlib import Path
 from typing import Literal
@@ -45,6 +45,10 @@ class _Retry(Exception):
     """A response that ended early or was refused in a way worth trying again."""
 
 
+class _Cancelled(Exception):
+    """The run was interrupted: stop now, keep the partial file to resume."""
+
+
 @dataclass(frozen=True)
 class FetchResult:
     card: str
@@ -62,6 +66,7 @@ class FetchOptions:
     stall: float = 30.0  # seconds without a byte before an attempt is given up
     deadline: float = 3600.0  # seconds for one file, every attempt and backoff included
     max_size: int = 16 << 30  # bytes, for a file whose card gives no size
+    cancel: threading.Event = field(default_factory=threading.Event, compare=False)
 
 
 def fetch_catalog(
@@ -85,8 +90,14 @@ def fetch_catalog(
                 done(f"{result.card}/{one_line(result.file)}: {result.status}")
         return result
 
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+    pool = ThreadPoolExecutor(max_workers=max(1, jobs))
+    try:
         return list(pool.map(one, work))
+    except KeyboardInterrupt:
+        options.cancel.set()  # running downloads stop at their next read
+        raise
+    finally:
+        pool.shutdown(cancel_futures=True)
 
 
 def fetch_file(
@@ -214,7 +225,8 @@ def _download(
             raise FetchError(f"failed after {attempt} attempts: {_reason(reason)}")
         if time.monotonic() + delay >= deadline:
             raise FetchError(f"no complete file within the {options.deadline:g} s deadline")
-        time.sleep(delay)
+        if options.cancel.wait(delay):
+            raise _Cancelled
         delay *= 2
 
 
@@ -270,6 +282,8 @@ def _stream(
                 done += len(chunk)
                 if progress:
                     progress(entry.name, done, total or entry.size)
+                if options.cancel.is_set():
+                    raise _Cancelled
                 if time.monotonic() > deadline:
                     raise FetchError(
                         f"no complete file within the {options.deadline:g} s deadline"

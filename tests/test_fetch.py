@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -450,3 +451,29 @@ def test_parse_size() -> None:
     assert parse_size("500MiB") == 500 << 20
     assert parse_size("64k") == 64 << 10
     assert parse_size("1048576") == 1 << 20
+
+
+def test_ctrl_c_stops_downloads_and_keeps_the_partial_file(
+    tmp_path: Path, server: FileServer
+) -> None:
+    server.modes["/w.bin"] = "trickle"
+    cards = good_card(tmp_path, server)
+    running = zoo_process(tmp_path, cards, "--cache", str(tmp_path / "cache"))
+    while server.hits["/w.bin"] == 0 and running.poll() is None:
+        time.sleep(0.01)
+    time.sleep(0.3)  # a few bytes in
+    running.send_signal(signal.SIGINT)
+    started = time.monotonic()
+    _, err = running.communicate(timeout=10)
+    assert time.monotonic() - started < 2
+    assert running.returncode == 130 and err.splitlines()[-1] == "zoo: interrupted", err
+    assert "Traceback" not in err
+    partial = tmp_path / "cache" / "partial" / SHA256
+    kept = partial.stat().st_size
+    assert kept > 0 and not (cards / "m" / "w.bin").exists()
+    # the next run resumes where the interrupted one stopped
+    server.modes["/w.bin"] = ""
+    (result,) = fetch(cards, tmp_path / "cache")
+    assert result.status == "downloaded", result.message
+    assert server.ranges == [f"bytes={kept}-"]
+    assert (cards / "m" / "w.bin").read_bytes() == DATA
