@@ -23,6 +23,8 @@ SIBLING_CARD = re.compile(r"^\.\./[a-z0-9][a-z0-9._-]*/?(#[\w.-]*)?$")
 # to, and the ones that end an HTML text or attribute; encoded in every untrusted text
 MARKDOWN_TEXT = str.maketrans(
     {char: f"&#{ord(char)};" for char in "&<>\"'`*[](){}|\\!#+~=^$:\n\r\t"}
+    # other control characters (Markdown's own placeholders use \x02 and \x03) are not text
+    | {code: "\ufffd" for code in [*range(32), *range(127, 160)] if chr(code) not in "\n\r\t"}
 )
 TAG_OR_ENTITY = re.compile(r"(<[^>]*>|&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);)")
 

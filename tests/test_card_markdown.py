@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import html
+import re
+from html.parser import HTMLParser
 from pathlib import Path
 
+import markdown
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.card_markdown import escape_text, link_allowed, render_block, render_inline
 from generator.render import render
@@ -94,3 +100,49 @@ def test_sanitizer_is_the_last_gate() -> None:
     assert "onclick" not in clean and "<script" not in clean and "javascript:" not in clean
     assert "data:" not in clean and "color" not in clean
     assert 'style="text-align:right"' in clean and 'data-x="1"' in clean
+
+
+class Markup(HTMLParser):
+    """Tags and attributes of rendered HTML, to check that random input made none of its own."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.found.append((tag, dict(attrs)))
+
+
+RENDERED_TAGS = {"p", "em", "strong", "code", "pre", "a", "span", "img", "ul", "ol", "li", "h1",
+                 "h2", "h3", "h4", "h5", "h6", "blockquote", "hr", "br", "table", "thead",
+                 "tbody", "tr", "th", "td"}  # fmt: skip
+MARKDOWNISH = st.text(alphabet=st.sampled_from(list("<>[]()!:`*_{}|#&;\"'=/\\\n -ajsvcriptdo")))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(), MARKDOWNISH))
+def test_random_card_markdown_makes_no_unsafe_markup(text: str) -> None:
+    parser = Markup()
+    parser.feed(sanitize_page(render_block(text)) + render_block(text))
+    for tag, attrs in parser.found:
+        assert tag in RENDERED_TAGS, tag
+        assert not any(name.startswith("on") for name in attrs), attrs
+        for name in ("href", "src"):
+            if attrs.get(name) is not None:
+                assert link_allowed(attrs[name] or "", image=tag == "img"), attrs
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(), MARKDOWNISH))
+def test_random_values_stay_text_in_markdown(value: str) -> None:
+    escaped = escape_text(value)
+    assert not set("<>[]()`{}|\\\n\r") & set(escaped)
+    # the page's own Markdown renders it back to exactly the characters of the value
+    page = markdown.markdown(f"| a |\n|---|\n| {escaped} |", extensions=["tables", "attr_list"])
+    cell = page.split("<td>", 1)[1].rsplit("</td>", 1)[0]
+    shown = "".join("\ufffd" if (ord(c) < 32 and c not in "\n\r\t") or 127 <= ord(c) < 160 else c
+                    for c in value)  # fmt: skip
+    # `_` stays as written (names hold it), so `_x_` may come out as emphasis: nothing else
+    text = re.sub(r"</?(em|strong)>", "", cell)
+    assert "<" not in text
+    assert html.unescape(text).replace("_", "").strip(" ") == shown.replace("_", "").strip(" ")
