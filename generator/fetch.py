@@ -30,6 +30,7 @@ from urllib.parse import urljoin, urlsplit
 from generator.card_paths import OutsideCard, card_path, plain_file_name
 from generator.catalog import CardSource
 from generator.model_files import file_digest
+from generator.safe_text import printable
 from generator.schema import FileEntry
 
 CHUNK = 1 << 16
@@ -87,7 +88,7 @@ def fetch_catalog(
         result = fetch_file(source.name, source.folder, entry, options, progress)
         if done:
             with reporting:
-                done(f"{result.card}/{one_line(result.file)}: {result.status}")
+                done(f"{result.card}/{printable(result.file)}: {result.status}")
         return result
 
     pool = ThreadPoolExecutor(max_workers=max(1, jobs))
@@ -111,7 +112,7 @@ def fetch_file(
     name = entry.name
 
     def failed(message: str) -> FetchResult:
-        return FetchResult(card, name, "failed", one_line(message))
+        return FetchResult(card, name, "failed", printable(message))
 
     if why := plain_file_name(name):
         return failed(why)
@@ -308,7 +309,7 @@ def _content_length(headers: Message) -> int | None:
     if not values:
         return None
     if len(values) > 1 or not all(value.isdigit() and value.isascii() for value in values):
-        raise FetchError(f"bad Content-Length {one_line(', '.join(sorted(values)))!r}")
+        raise FetchError(f"bad Content-Length '{printable(', '.join(sorted(values)))}'")
     return int(values.pop())
 
 
@@ -319,7 +320,7 @@ def _wrong_range(
     header = headers.get("Content-Range", "")
     match = re.fullmatch(r"bytes (\d+)-(\d+)/(\d+)", header.strip(), re.ASCII)
     if not match:
-        return f"bad Content-Range {one_line(header)!r}"
+        return f"bad Content-Range '{printable(header)}'"
     start, end, total = (int(group) for group in match.groups())
     if (
         start != have
@@ -328,7 +329,7 @@ def _wrong_range(
         or total > limit
         or (length is not None and length != end - start + 1)
     ):
-        return f"wrong Content-Range {one_line(header)!r}"
+        return f"wrong Content-Range '{printable(header)}'"
     return None
 
 
@@ -394,10 +395,15 @@ class _HttpRedirects(urllib.request.HTTPRedirectHandler):
     def http_error_302(self, req, fp, code, msg, headers):  # type: ignore[no-untyped-def]
         location = headers.get("Location") or headers.get("URI")
         if location:
-            target = urljoin(req.full_url, location.strip())
-            if urlsplit(target).scheme.lower() not in SCHEMES:
+            try:
+                target = urljoin(req.full_url, location.strip())
+                scheme = urlsplit(target).scheme.lower()
+            except ValueError:
+                target, scheme = location, "malformed"
+            if scheme not in SCHEMES:
                 fp.close()
-                raise FetchError(f"refused a redirect to {one_line(target)!r}: not http(s)")
+                why = "malformed" if scheme == "malformed" else "not http(s)"
+                raise FetchError(f"refused a redirect to '{printable(target)}': {why}")
         return super().http_error_302(req, fp, code, msg, headers)
 
     http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
@@ -428,11 +434,6 @@ def parse_size(text: str) -> int:
     if not match or int(match[1]) == 0:
         raise ValueError(f"{text!r} is not a size such as 16G, 500M or 1048576")
     return int(match[1]) << {None: 0, "K": 10, "M": 20, "G": 30}[match[2] and match[2].upper()]
-
-
-def one_line(text: str) -> str:
-    """`text` with line breaks and control characters shown as escapes, on one line."""
-    return re.sub(r"[\x00-\x1f\x7f-\x9f]", lambda m: f"\\x{ord(m[0]):02x}", text)
 
 
 def _reason(error: BaseException) -> str:

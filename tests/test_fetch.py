@@ -320,6 +320,13 @@ def test_redirect_to_another_scheme_is_refused(
                           "not http(s)")  # fmt: skip
 
 
+def test_malformed_redirect_is_refused(tmp_path: Path, server: FileServer) -> None:
+    server.modes["/go"] = "redirect:http://[bad"
+    cards = good_card(tmp_path, server, path="/go")
+    (result,) = fetch(cards, tmp_path / "cache")
+    assert_failed_cleanly(result, tmp_path, "w.bin: refused a redirect to 'http://[bad': malformed")
+
+
 def test_redirect_to_http_is_followed(tmp_path: Path, server: FileServer) -> None:
     server.modes["/go"] = "redirect:/w.bin"
     cards = good_card(tmp_path, server, path="/go")
