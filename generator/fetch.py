@@ -178,7 +178,7 @@ def download_to_cache(
         return final, True
     key = expected or "url-" + hashlib.sha256(url.encode()).hexdigest()[:32]
     # two cards, threads or `zoo fetch` processes may want the same file: one downloads it
-    with _cache_lock(options.cache, key):
+    with _cache_lock(options, key):
         if expected is not None and _regular_file(final) and verified(final, entry):
             return final, True
         partial = _cache_folder(options.cache, "partial") / key
@@ -210,6 +210,7 @@ def _download(
         try:
             digest, resumed = _stream(entry, url, partial, algorithm, options, deadline, progress)
         except urllib.error.HTTPError as error:
+            error.close()  # its body is not wanted: free the connection
             if error.code < 500:
                 raise FetchError(f"HTTP {error.code} from {url}") from None
             reason: BaseException = error
@@ -350,12 +351,26 @@ def place(cached: Path, target: Path) -> None:
 
 
 @contextmanager
-def _cache_lock(cache: Path, key: str) -> Iterator[None]:
-    """An exclusive lock on `key`, between threads (an open file each) and processes."""
-    path = _cache_folder(cache, "locks") / f"{key}.lock"
+def _cache_lock(options: FetchOptions, key: str) -> Iterator[None]:
+    """An exclusive lock on `key`, between threads (an open file each) and processes.
+
+    Waiting is bounded by the deadline (a stopped holder must not hang us) and by Ctrl-C."""
+    path = _cache_folder(options.cache, "locks") / f"{key}.lock"
     descriptor = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
     try:
-        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        deadline = time.monotonic() + options.deadline
+        while True:
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise FetchError(
+                        f"another download of this file held its lock for the whole"
+                        f" {options.deadline:g} s deadline"
+                    ) from None
+                if options.cancel.wait(0.05):
+                    raise _Cancelled from None
         yield
     finally:
         os.close(descriptor)  # releases the lock

@@ -3,6 +3,7 @@ about lengths and ranges, sends without end, trickles and redirects to other sch
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import signal
@@ -239,6 +240,19 @@ def test_deadline_covers_retries(tmp_path: Path, server: FileServer) -> None:
     )
     assert results[0].message == "w.bin: no complete file within the 0.5 s deadline"
     assert time.monotonic() - started < 2
+
+
+def test_waiting_for_another_runs_lock_is_bounded_by_the_deadline(
+    tmp_path: Path, server: FileServer
+) -> None:
+    cards = good_card(tmp_path, server)
+    (tmp_path / "cache" / "locks").mkdir(parents=True)
+    with (tmp_path / "cache" / "locks" / f"{SHA256}.lock").open("w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)  # as a stopped `zoo fetch` would hold it
+        (result,) = fetch(cards, tmp_path / "cache", deadline=0.3)
+    message = "w.bin: another download of this file held its lock for the whole 0.3 s deadline"
+    assert_failed_cleanly(result, tmp_path, message)
+    assert server.hits["/w.bin"] == 0
 
 
 def test_stalled_download_times_out_and_resumes(tmp_path: Path, server: FileServer) -> None:
