@@ -5,20 +5,28 @@ This is the first stage of every command: the site, `zoo check` and validation a
 
 from __future__ import annotations
 
+import re
+import stat
 import types
 import typing
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
+from generator.card_paths import OutsideCard, card_path, read_card_text
 from generator.findings import Finding, relative
 from generator.schema import Card, suggest
 from generator.yaml_source import Loc, Position, YamlDocument, YamlError, load_yaml
 
 CARD_FILE = "model.yml"
 PROSE_FILE = "README.md"
+MAX_PROSE_BYTES = 256 << 10  # a README is a few KiB; 10 MB took the site build minutes
+# control characters (tab and newline are text) and the bidi overrides that reorder what a
+# reader sees: no card text holds them, whatever the field (README.md may use CRLF)
+INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 class CatalogError(Exception):
@@ -33,6 +41,7 @@ class CardSource:
     folder: Path
     doc: YamlDocument
     prose: str | None = None
+    findings: list[Finding] = field(default_factory=list)  # README problems of a valid card
 
     @property
     def yml(self) -> Path:
@@ -76,24 +85,34 @@ def load_catalog(root: Path) -> Catalog:
     """Read every `<root>/<name>/model.yml`; invalid cards become findings, not exceptions."""
     if not root.is_dir():
         raise CatalogError(f"{root}: cards folder not found")
+    try:
+        folders = sorted(path for path in root.iterdir() if path.is_dir())
+    except OSError as error:
+        raise CatalogError(f"{root}: {error.strerror or error}") from None
     cards: list[CardSource] = []
     findings: list[Finding] = []
-    for folder in sorted(path for path in root.iterdir() if path.is_dir()):
+    for folder in folders:
         if folder.name.startswith((".", "_")):
             continue
         loaded = load_card(folder)
         if isinstance(loaded, CardSource):
             cards.append(loaded)
+            findings.extend(loaded.findings)
         else:
             findings.extend(loaded)
     return Catalog(root, cards, findings)
 
 
 def load_card(folder: Path) -> CardSource | list[Finding]:
-    yml = folder / CARD_FILE
-    where = relative(yml)
-    if not yml.is_file():
+    where = relative(folder / CARD_FILE)
+    try:
+        yml = card_path(folder, CARD_FILE)  # a symlinked folder or model.yml is not followed
+    except OutsideCard as error:
+        return [Finding(where, 1, 1, "outside-card", str(error))]
+    if not yml.exists():
         return [Finding(where, 1, 1, "missing-card", f"folder has no {CARD_FILE}")]
+    if not yml.is_file():
+        return [Finding(where, 1, 1, "unreadable", f"{CARD_FILE} is not a regular file")]
     try:
         doc = load_yaml(yml)
     except YamlError as error:
@@ -102,15 +121,75 @@ def load_card(folder: Path) -> CardSource | list[Finding]:
         return [Finding(where, 1, 1, "unreadable", error.strerror or str(error))]
     if not isinstance(doc.data, dict):
         return [Finding(where, 1, 1, "not-a-mapping", "a card must be a YAML mapping of keys")]
+    invisible = list(_invisible_in_values(where, doc))
     try:
         card = Card.model_validate(doc.data)
     except ValidationError as error:
-        return [_finding(where, doc, item) for item in error.errors()]
-    prose_path = folder / PROSE_FILE
-    prose = (
-        prose_path.read_text(encoding="utf-8", errors="replace") if prose_path.is_file() else None
+        return invisible + [_finding(where, doc, item) for item in error.errors()]
+    if invisible:
+        return invisible
+    prose, findings = _read_prose(folder)
+    return CardSource(card, folder, doc, prose, findings)
+
+
+def _invisible_in_values(where: str, doc: YamlDocument) -> Iterator[Finding]:
+    """A control character or bidi override in any key or text value of the card."""
+
+    def walk(value: object, loc: Loc) -> Iterator[Finding]:
+        if isinstance(value, str) and (match := INVISIBLE.search(value)):
+            at = doc.position(loc)
+            yield Finding(where, at.line, at.col, "control-char", _invisible(loc, match))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if isinstance(key, str) and (match := INVISIBLE.search(key)):
+                    at = doc.position(loc + (key,), key=True)
+                    yield Finding(where, at.line, at.col, "control-char", _invisible(loc, match))
+                yield from walk(item, loc + (key,))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                yield from walk(item, loc + (index,))
+
+    yield from walk(doc.data, ())
+
+
+def _invisible(loc: Loc, match: re.Match[str]) -> str:
+    where = f"{_dotted(loc)}: " if loc else ""
+    return (
+        f"{where}invisible character U+{ord(match.group()):04X}: card text is printable "
+        "(tab and newline allowed)"
     )
-    return CardSource(card, folder, doc, prose)
+
+
+def _read_prose(folder: Path) -> tuple[str | None, list[Finding]]:
+    """README.md of the card, read only when it is a regular file inside the folder, bounded."""
+    where = relative(folder / PROSE_FILE)
+
+    def problem(code: str, message: str, line: int = 1, col: int = 1) -> tuple[None, list[Finding]]:
+        return None, [Finding(where, line, col, code, message)]
+
+    try:
+        path = card_path(folder, PROSE_FILE)
+        info = path.lstat()  # the file itself, never what a link points at
+    except OutsideCard as error:
+        return problem("outside-card", str(error))
+    except FileNotFoundError:
+        return None, []
+    except OSError as error:
+        return problem("unreadable", f"{PROSE_FILE}: {error.strerror or error}")
+    if not stat.S_ISREG(info.st_mode):  # a folder, a FIFO (opening one would wait forever)
+        return problem("unreadable", f"{PROSE_FILE} is not a regular file")
+    if info.st_size > MAX_PROSE_BYTES:
+        return problem(
+            "too-large", f"{PROSE_FILE} is {info.st_size} bytes, over the {MAX_PROSE_BYTES} limit"
+        )
+    try:
+        text = read_card_text(path, MAX_PROSE_BYTES)
+    except (OSError, ValueError) as error:
+        return problem("unreadable", f"{PROSE_FILE}: {getattr(error, 'strerror', None) or error}")
+    for number, line in enumerate(text.split("\n"), start=1):
+        if match := INVISIBLE.search(line.removesuffix("\r")):
+            return problem("control-char", _invisible((), match), number, match.start() + 1)
+    return text, []
 
 
 def _finding(where: str, doc: YamlDocument, error: dict) -> Finding:

@@ -1,18 +1,22 @@
 """`zoo check`: the fast static checks a pull request gets, beyond what the schema validates.
 
 Each rule looks across cards or at files beside a card (names, composites, license files,
-local model files, relative links in prose) and yields located findings.
+IR paths, local model files, links in prose) and yields located findings. A path a card names
+is read only when it is a regular file inside its card folder (generator/card_paths.py).
 """
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from generator.catalog import CARD_FILE, PROSE_FILE, CardSource, Catalog
+from generator.card_paths import OutsideCard, card_path
+from generator.catalog import MAX_PROSE_BYTES, PROSE_FILE, CardSource, Catalog
 from generator.findings import Finding, relative
-from generator.links import link_path, relative_links
+from generator.links import Link, links
 from generator.model_files import file_digest
+from generator.yaml_source import Loc
 
 Rule = Callable[[Catalog, CardSource], Iterator[Finding]]
 
@@ -71,19 +75,60 @@ def composite_parts(catalog: Catalog, source: CardSource) -> Iterator[Finding]:
             )
 
 
+def card_file(source: CardSource, loc: Loc, relative_path: str) -> Path | Finding:
+    """The path a card names, or the finding when it leaves the folder or is not a plain file.
+
+    The path may not exist; one that exists is a regular file (never a FIFO, which would hang
+    the reader, nor a folder)."""
+    try:
+        path = card_path(source.folder, relative_path)
+        info = path.lstat()
+    except OutsideCard as error:
+        return source.finding(loc, "outside-card", str(error))
+    except FileNotFoundError:
+        return path
+    except OSError as error:
+        return source.finding(loc, "unreadable", f"{relative_path}: {error.strerror or error}")
+    if not stat.S_ISREG(info.st_mode):
+        return source.finding(loc, "unreadable", f"{relative_path} is not a regular file")
+    return path
+
+
 def license_file(catalog: Catalog, source: CardSource) -> Iterator[Finding]:
     license_ = source.card.license
-    if license_ is not None and license_.file and not (source.folder / license_.file).is_file():
+    if license_ is None or not license_.file:
+        return
+    loc = ("license", "file")
+    path = card_file(source, loc, license_.file)
+    if isinstance(path, Finding):
+        yield path
+    elif not path.exists():
         yield source.finding(
-            ("license", "file"), "missing-license-file", f"license file '{license_.file}' not found"
+            loc, "missing-license-file", f"license file '{license_.file}' not found"
         )
+    elif (size := path.stat().st_size) > MAX_PROSE_BYTES:
+        yield source.finding(
+            loc, "too-large", f"{license_.file} is {size} bytes, over the {MAX_PROSE_BYTES} limit"
+        )
+
+
+def ir_paths(catalog: Catalog, source: CardSource) -> Iterator[Finding]:
+    """An IR's .xml and .bin are files inside the card folder (not checked for presence)."""
+    for precision, xml in source.card.ir.items():
+        for relative_path in (xml, xml.removesuffix(".xml") + ".bin"):
+            if isinstance(found := card_file(source, ("ir", precision), relative_path), Finding):
+                yield found
+                break
 
 
 def local_files(catalog: Catalog, source: CardSource) -> Iterator[Finding]:
     """Files present beside the card must match the size and checksum the card gives."""
     for index, entry in enumerate(source.card.files):
-        path = source.folder / entry.name
-        if not path.is_file():
+        path = card_file(source, ("files", index, "name"), entry.name)
+        if isinstance(path, Finding):
+            yield path
+            continue
+        if not path.exists():
             continue  # files live in storage; only present ones can be checked here
         size = path.stat().st_size
         if entry.size is not None and size != entry.size:
@@ -95,7 +140,15 @@ def local_files(catalog: Catalog, source: CardSource) -> Iterator[Finding]:
             continue
         if (checksum := entry.checksum) is not None:
             algorithm, expected = checksum
-            actual = file_digest(path, algorithm)
+            try:
+                actual = file_digest(path, algorithm)
+            except OSError as error:
+                yield source.finding(
+                    ("files", index, "name"),
+                    "unreadable",
+                    f"{entry.name}: {error.strerror or error}",
+                )
+                continue
             if actual != expected:
                 yield source.finding(
                     ("files", index, algorithm),
@@ -105,31 +158,62 @@ def local_files(catalog: Catalog, source: CardSource) -> Iterator[Finding]:
 
 
 def prose_links(catalog: Catalog, source: CardSource) -> Iterator[Finding]:
-    """Relative links in README.md and in the description must point at existing files."""
+    """Links in README.md and in every text of the card (most are Markdown on the site):
+    http(s) or mailto, or a file in the card folder."""
     if source.prose is not None:
         prose_path = relative(source.folder / PROSE_FILE)
-        for line, col, target in relative_links(source.prose):
-            if not link_resolves(source.folder, target):
-                yield Finding(
-                    prose_path, line, col, "broken-link", f"link target '{target}' not found"
-                )
-    for _, _, target in relative_links(source.card.description):
-        if not link_resolves(source.folder, target):
-            yield source.finding(
-                ("description",), "broken-link", f"link target '{target}' not found"
-            )
+        for link in links(source.prose):
+            if (problem := link_problem(catalog, source, link)) is not None:
+                yield Finding(prose_path, link.line, link.col, *problem)
+    for loc, text in card_texts(source.doc.data, ()):
+        for link in links(text):
+            if (problem := link_problem(catalog, source, link)) is not None:
+                yield source.finding(loc, *problem)
 
 
-def link_resolves(folder: Path, target: str) -> bool:
-    path = link_path(folder, target)
-    # a link to another card's folder counts as resolved when that card exists
-    return path.exists() or (path / CARD_FILE).is_file()
+def card_texts(value: object, loc: Loc) -> Iterator[tuple[Loc, str]]:
+    """Every text value of a card with its location, a field added later included."""
+    if isinstance(value, str):
+        yield loc, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from card_texts(item, loc + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from card_texts(item, loc + (index,))
+
+
+def link_problem(catalog: Catalog, source: CardSource, link: Link) -> tuple[str, str] | None:
+    """(code, message) of a link a card must not have, or None."""
+    if link.unsafe:
+        return "unsafe-link", (
+            f"link '{link.target}' uses '{link.scheme}:': only http, https, mailto "
+            "or a file in the card folder"
+        )
+    if not link.relative:
+        return None
+    path = link.path
+    if _other_card(catalog, path):
+        return None  # the one way out of the folder: another card's folder, `../name/`
+    try:
+        file = card_path(source.folder, path[:-1] if path.endswith("/") and path != "/" else path)
+    except OutsideCard as error:
+        return "outside-card", f"link '{link.target}': {error}"
+    if not file.exists():
+        return "broken-link", f"link target '{link.target}' not found"
+    return None
+
+
+def _other_card(catalog: Catalog, path: str) -> bool:
+    parts = path.removesuffix("/").split("/")
+    return len(parts) == 2 and parts[0] == ".." and parts[1] in catalog.by_name
 
 
 RULES: tuple[Rule, ...] = (
     name_matches_folder,
     composite_parts,
     license_file,
+    ir_paths,
     local_files,
     prose_links,
 )

@@ -1,4 +1,6 @@
-"""A published number that keeps the digits its card wrote (2.300 stays 2.300 on the site)."""
+"""A published number that keeps the digits its card wrote (2.300 stays 2.300 on the site).
+
+Only finite numbers: `.inf`, `.nan` and figures that overflow a float are refused."""
 
 from __future__ import annotations
 
@@ -38,6 +40,6 @@ class Figure(float):
 
         return core_schema.no_info_wrap_validator_function(
             keep_text,
-            core_schema.float_schema(),
+            core_schema.float_schema(allow_inf_nan=False),  # .inf, .nan, 1e400 are refused
             serialization=core_schema.plain_serializer_function_ser_schema(float),
         )

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from functools import cache
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import (
     AfterValidator,
@@ -17,17 +19,31 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationInfo,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
 
+from generator.card_paths import plain_file_name
 from generator.figure import Figure
 from generator.vocab import ELEMENT_TYPES, FRAMEWORKS, PRECISIONS, TAGS, TASKS
 
 NAME_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
-DIM_SYMBOL = re.compile(r"^(\?|[A-Za-z_][A-Za-z0-9_]*|\d+\.\.\d+)$")
+DIM_SYMBOL = re.compile(r"^(\?|[A-Za-z_][A-Za-z0-9_]*|\d{1,19}\.\.\d{1,19})$")
 CHECKSUM_LENGTHS = {"md5": 32, "sha256": 64, "sha384": 96}
+INT64_MAX = 2**63 - 1  # a dim must fit the runtime's int64 shapes
+MAX_FILE_BYTES = 1 << 40  # 1 TiB: far above any model file, far below an overflow
+# what a URL never holds raw: whitespace, control and invisible format characters, and what
+# RFC 3986 makes a URL percent-encode (`"<>\^`{|}`); the JSON Schema pattern and url_problem
+# say the same (the pattern leaves the port's range out)
+URL_PATTERN = (
+    r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e"
+    r'\u2060-\u206f\ufeff/?#@"<>\\^`{|}]+'
+    r"([/?#][^\s\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff"
+    r'"<>\\^`{|}]*)?$'
+)
+URL_FORBIDDEN = set('"<>\\^`{|}')
 
 
 def suggest(value: str, choices: list[str] | tuple[str, ...]) -> str:
@@ -68,6 +84,53 @@ def spdx_valid(expression: str) -> bool:
 Tag = Annotated[str, AfterValidator(lambda tag: check_vocabulary(tag, TAGS, "tag"))]
 
 
+def url_problem(url: str) -> str | None:
+    """Why `url` is not an http(s) URL with a host that a page can link to as written."""
+    for char in url:
+        if char.isspace() or unicodedata.category(char) in ("Cc", "Cf"):
+            return f"has a space or an invisible character (U+{ord(char):04X})"
+        if char in URL_FORBIDDEN:
+            return f"has the character '{char}', which a URL must percent-encode"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 -- raises ValueError for a port that is not a number
+    except ValueError as error:
+        return f"is not a URL ({error})"
+    if parts.scheme.lower() not in ("http", "https") or not url[len(parts.scheme) :].startswith(
+        "://"
+    ):
+        return "must start with http:// or https://"
+    if "@" in parts.netloc:
+        return "has a user name or password before the host"
+    if not parts.hostname:
+        return "has no host"
+    return None
+
+
+def check_url(url: str) -> str:
+    if (problem := url_problem(url)) is not None:
+        raise card_error("bad-url", f"URL {url!r} {problem}")
+    return url
+
+
+# every URL field of a card: kept as written (no normalisation), http(s) with a host only
+HttpUrl = Annotated[
+    str,
+    AfterValidator(check_url),
+    WithJsonSchema({"type": "string", "format": "uri", "pattern": URL_PATTERN}),
+]
+
+
+def check_file_name(name: str) -> str:
+    if (problem := plain_file_name(name)) is not None:
+        raise card_error("bad-file-name", problem)
+    return name
+
+
+FileName = Annotated[str, AfterValidator(check_file_name)]
+CardName = Annotated[str, Field(pattern=NAME_PATTERN)]
+
+
 class Strict(BaseModel):
     """Base for every card concept: unknown keys are errors, not silently dropped."""
 
@@ -100,6 +163,16 @@ class Tensor(Strict):
                     "bad-dim",
                     f"dimension {index} is {dim!r}: use a positive number, or a symbol "
                     "such as N or ? for a dynamic dim",
+                )
+            if isinstance(dim, int):
+                bounds = [dim]
+            else:  # a range: at most 19 digits each (DIM_SYMBOL)
+                bounds = [int(end) for end in dim.split("..")] if ".." in dim else []
+            if len(bounds) == 2 and bounds[0] > bounds[1]:
+                raise card_error("bad-dim", f"dimension {index} is {dim!r}: an empty range")
+            if any(bound > INT64_MAX for bound in bounds):
+                raise card_error(
+                    "bad-dim", f"dimension {index} is {dim!r}: over the int64 limit of the runtime"
                 )
         return shape
 
@@ -164,7 +237,7 @@ class LicenseInfo(Strict):
     """A license; a card may also give just the SPDX id as a string."""
 
     id: str = Field(description="SPDX license id or expression, or LicenseRef-...")
-    url: str | None = None
+    url: HttpUrl | None = None
     file: str | None = Field(None, description="Path of a license text, relative to the card.")
 
     @field_validator("id")
@@ -181,12 +254,12 @@ class LicenseInfo(Strict):
 class FileEntry(Strict):
     """A model file in storage, with its checksum."""
 
-    name: str
-    size: int | None = Field(None, gt=0, description="Bytes.")
+    name: FileName = Field(description="A plain file name in the card folder.")
+    size: int | None = Field(None, gt=0, le=MAX_FILE_BYTES, description="Bytes.")
     md5: str | None = None
     sha256: str | None = None
     sha384: str | None = None
-    url: str | None = None
+    url: HttpUrl | None = None
 
     @field_validator("md5", "sha256", "sha384", mode="before")
     @classmethod
@@ -219,12 +292,12 @@ class Citation(Strict):
     authors: list[str] = []
     venue: str | None = None
     year: int | None = Field(None, ge=1900, le=2100)
-    url: str | None = None
+    url: HttpUrl | None = None
 
 
 class Demo(Strict):
     name: str
-    url: str | None = None
+    url: HttpUrl | None = None
 
 
 class Step(Strict):
@@ -260,11 +333,13 @@ class Card(Strict):
     original: Original | None = None
     files: list[FileEntry] = []
     ir: dict[str, str] = Field({}, description="IR .xml per precision, relative to the card.")
-    parts: list[str] = Field([], description="Names of the sub-model cards of a composite.")
-    part_of: str | None = Field(None, description="Name of the composite this card belongs to.")
+    parts: list[CardName] = Field([], description="Names of the sub-model cards of a composite.")
+    part_of: CardName | None = Field(
+        None, description="Name of the composite this card belongs to."
+    )
     year: int | None = Field(None, ge=1900, le=2100, description="Year the model was introduced.")
     citations: list[Citation] = []
-    homepage: str | None = None
+    homepage: HttpUrl | None = None
     demos: list[Demo] = []
     obtain: list[Step] = Field([], description="How to download and convert the model.")
 
