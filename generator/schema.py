@@ -34,16 +34,14 @@ DIM_SYMBOL = re.compile(r"^(\?|[A-Za-z_][A-Za-z0-9_]*|\d{1,19}\.\.\d{1,19})$")
 CHECKSUM_LENGTHS = {"md5": 32, "sha256": 64, "sha384": 96}
 INT64_MAX = 2**63 - 1  # a dim must fit the runtime's int64 shapes
 MAX_FILE_BYTES = 1 << 40  # 1 TiB: far above any model file, far below an overflow
-# what a URL never holds raw: whitespace, control and invisible format characters, and what
-# RFC 3986 makes a URL percent-encode (`"<>\^`{|}`); the JSON Schema pattern and url_problem
-# say the same (the pattern leaves the port's range out)
+# http(s), a host, no whitespace, no control or invisible format characters; the text is kept
+# as written (quotes or markup in a URL are escaped where it is shown, not refused here).
+# The JSON Schema pattern says the same as url_problem, but for the port's range.
 URL_PATTERN = (
     r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e"
-    r'\u2060-\u206f\ufeff/?#@"<>\\^`{|}]+'
-    r"([/?#][^\s\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff"
-    r'"<>\\^`{|}]*)?$'
+    r"\u2060-\u206f\ufeff/?#@]+"
+    r"([/?#][^\s\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]*)?$"
 )
-URL_FORBIDDEN = set('"<>\\^`{|}')
 
 
 def suggest(value: str, choices: list[str] | tuple[str, ...]) -> str:
@@ -89,8 +87,6 @@ def url_problem(url: str) -> str | None:
     for char in url:
         if char.isspace() or unicodedata.category(char) in ("Cc", "Cf"):
             return f"has a space or an invisible character (U+{ord(char):04X})"
-        if char in URL_FORBIDDEN:
-            return f"has the character '{char}', which a URL must percent-encode"
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 -- raises ValueError for a port that is not a number

@@ -133,8 +133,6 @@ BAD_URLS = {
     "'https://example.org/a b'": "a space or an invisible character (U+0020)",
     '"https://example.org/\\e[2J"': "invisible character (U+001B)",
     '"https://example.org/\\u202e"': "invisible character (U+202E)",
-    "'https://example.org/\"onmouseover=alert(1)'": "the character '\"'",
-    "'https://example.org/<script>'": "the character '<'",
     "'https://example.org:port/'": "is not a URL",
 }
 
@@ -167,6 +165,7 @@ def test_every_url_field_is_http_or_https(
         "https://[::1]:8080/x",
         "https://example.org/caf%C3%A9",
         "https://exämple.org/straße",
+        'https://example.org/?q="><script>alert(1)</script>',  # shown escaped by the site
     ],
 )
 def test_good_urls_are_kept_as_written(

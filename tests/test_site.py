@@ -140,8 +140,7 @@ def test_untrusted_card_text_cannot_inject_html(tmp_path: Path) -> None:
         cards,
         "evil",
         "name: evil\ntask: detection\n"
-        "description: 'Hi <script>alert(1)</script> <img src=x onerror=alert(2)>"
-        " [x](javascript:alert(3))'\n"
+        "description: 'Hi <script>alert(1)</script> <img src=x onerror=alert(2)>'\n"
         "inputs: [{name: '<b>in</b>', shape: [1], description: 'a | b'}]\n",
     )
     result = mkdocs_build(site_config(tmp_path, cards), tmp_path / "site")
