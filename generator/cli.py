@@ -18,6 +18,7 @@ from generator.results import ValidationResult
 from generator.safe_text import printable, safe_streams, write_commands
 from generator.schema import suggest
 from generator.sharding import shard
+from generator.validation_cache import DEFAULT_CACHE
 from generator.vocab import PRECISIONS
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -285,9 +286,9 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument(
         "--cache",
         type=Path,
-        default=Path(".zoo-cache/validation"),
+        default=DEFAULT_CACHE,
         metavar="DIR",
-        help="cache of measurements (default: .zoo-cache/validation)",
+        help=f"cache of measurements (default: {DEFAULT_CACHE})",
     )
     validate.set_defaults(run=cmd_validate)
 

@@ -33,7 +33,7 @@ from generator.results import (
     results_json,
 )
 from generator.sanitize import sanitize_page
-from generator.validate import result_findings, validate_catalog
+from generator.validate import DEFAULT_CACHE, result_findings, validate_catalog
 from generator.vendor import DEFAULT_NODE_MODULES, VendorError, vendor_files
 
 log = logging.getLogger("mkdocs.plugins.zoo")
@@ -46,7 +46,8 @@ class ZooConfig(Config):
     # validate every card with a local IR on each build (cached); a mismatch stops the build
     validation = c.Type(bool, default=False)
     device = c.Type(str, default="CPU")
-    cache = c.Type(str, default=".zoo-cache/validation")
+    # measurements of the validation: outside the checkout by default (the user's cache folder)
+    cache = c.Type(str, default=str(DEFAULT_CACHE))
     # report files (glob patterns) of `zoo validate --report`, e.g. from other machines
     results = c.ListOfItems(c.Type(str), default=[])
     # where `npm ci` put the browser libraries; default: the zoo-cards checkout's node_modules

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from generator.card_paths import OutsideCard, card_path
 from generator.catalog import CardSource, Catalog
 from generator.findings import Finding
 from generator.ir_compare import compare_complexity, compare_tensors
@@ -23,9 +24,7 @@ from generator.progress import progress_lines
 from generator.results import Probe, ProbeJob, ValidationResult
 from generator.schema import suggest
 from generator.validate_worker import WorkerFailure, WorkerPool
-from generator.validation_cache import ValidationCache, openvino_version, probe_key
-
-DEFAULT_CACHE = Path(".zoo-cache/validation")
+from generator.validation_cache import DEFAULT_CACHE, ValidationCache, openvino_version, probe_key
 
 
 class UnknownModelError(Exception):
@@ -95,15 +94,15 @@ def select(catalog: Catalog, names: Sequence[str] | None) -> list[CardSource]:
 def plan(
     sources: Sequence[CardSource], precision: str | None, device: str
 ) -> tuple[list[Task], list[ValidationResult]]:
-    """The IRs to probe, and a skipped result for each card or precision without one."""
+    """The IRs to probe, a skipped result for each card or precision without one, and an error
+    result for an IR path that leaves the card folder or is not a regular file."""
     tasks, skipped = [], []
 
-    def skip(source: CardSource, at: str | None, why: str) -> None:
+    def skip(source: CardSource, at: str | None, why: str, status: str = "skipped") -> None:
         skipped.append(
-            ValidationResult(
-                name=source.name, precision=at, device=device, status="skipped", message=why
-            )
-        )
+            ValidationResult(name=source.name, precision=at, device=device, status=status,
+                             message=why)
+        )  # fmt: skip
 
     for source in sources:
         irs = source.card.ir
@@ -112,11 +111,18 @@ def plan(
         if not irs:
             skip(source, precision, f"no {precision + ' ' if precision else ''}IR in the card")
         for at, path in irs.items():
-            xml = source.folder / path
-            if xml.is_file():
-                tasks.append(Task(source, at, xml))
-            else:
+            try:
+                xml = card_path(source.folder, path)
+                weights = card_path(source.folder, str(Path(path).with_suffix(".bin")))
+            except (OutsideCard, ValueError) as error:
+                skip(source, at, f"{path}: {error}", "error")
+                continue
+            if not xml.exists():
                 skip(source, at, f"{path} not found beside the card")
+            elif not xml.is_file() or (weights.exists() and not weights.is_file()):
+                skip(source, at, f"{path}: the IR files must be regular files", "error")
+            else:
+                tasks.append(Task(source, at, xml))
     return tasks, skipped
 
 
@@ -132,17 +138,24 @@ def run_tasks(
     if not tasks:
         return []
     jobs = max(1, min(jobs, len(tasks)))
-    with WorkerPool(jobs) as pool, ThreadPoolExecutor(jobs) as threads:
+    pool, threads = WorkerPool(jobs), ThreadPoolExecutor(jobs)
 
-        def run(task: Task) -> ValidationResult:
-            probe, files, cached = measure(task, device, timeout, cache, pool)
-            return judge(task, probe, files, tolerance, device, cached)
+    def run(task: Task) -> ValidationResult:
+        probe, files, cached = measure(task, device, timeout, cache, pool)
+        return judge(task, probe, files, tolerance, device, cached)
 
+    results = []
+    try:
         futures = [threads.submit(run, task) for task in tasks]
-        results = []
         for future in as_completed(futures):
             results.append(future.result())
             report(results[-1])
+    except BaseException:  # Ctrl-C: stop now, not after the running models' timeout
+        pool.kill()  # running jobs fail at once, and no worker starts again
+        threads.shutdown(wait=False, cancel_futures=True)
+        raise
+    threads.shutdown()
+    pool.close()
     return results
 
 

@@ -2,18 +2,21 @@
 
 `python -m generator.validate_worker` reads one ProbeJob per line on stdin and answers one Probe
 per line on stdout. WorkerPool (the parent side) keeps a worker per job slot, times each job
-out, and replaces a worker that crashed or was killed.
+out, and replaces a worker that crashed or was killed. A worker dies with its parent, even when
+the parent is killed with SIGKILL, and leaves Ctrl-C to the parent, which kills it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import queue
 import signal
 import subprocess
 import sys
 import threading
+import time
 from collections import deque
 from pathlib import Path
 from types import TracebackType
@@ -22,6 +25,8 @@ from generator.results import Probe, ProbeJob
 
 READY = "ready"
 STARTUP_TIMEOUT = 120.0  # seconds for a fresh worker to import OpenVINO; not part of a job's time
+PARENT_ENV = "ZOO_VALIDATE_PARENT"  # the parent's pid, for a worker to notice it is gone
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
 class WorkerFailure(Exception):
@@ -29,41 +34,52 @@ class WorkerFailure(Exception):
 
 
 class Worker:
-    """One worker process, started on first use and again after it failed."""
+    """One worker process, started on first use and again after it failed, until `stopped`."""
 
-    def __init__(self) -> None:
+    def __init__(self, stopped: threading.Event) -> None:
         self.process: subprocess.Popen[str] | None = None
         self.lines: queue.Queue[str | None] = queue.Queue()
         self.stderr: deque[str] = deque(maxlen=20)
+        self.stopped = stopped
+        self.lock = threading.Lock()  # the job's thread and the main thread (Ctrl-C) stop it
 
-    def start(self) -> None:
+    def start(self) -> subprocess.Popen[str]:
         package_parent = str(Path(__file__).resolve().parents[1])
         path = os.environ.get("PYTHONPATH")
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_parent, path]))}
-        self.lines, self.stderr = queue.Queue(), deque(maxlen=20)
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "generator.validate_worker"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            encoding="utf-8",
-            env=env,
-        )
-        threading.Thread(target=self._read, args=(self.process,), daemon=True).start()
-        threading.Thread(target=self._drain, args=(self.process,), daemon=True).start()
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join(filter(None, [package_parent, path])),
+            PARENT_ENV: str(os.getpid()),
+        }
+        with self.lock:
+            if self.stopped.is_set():
+                raise WorkerFailure("validation stopped")
+            self.lines, self.stderr = queue.Queue(), deque(maxlen=20)
+            process = self.process = subprocess.Popen(
+                [sys.executable, "-m", "generator.validate_worker"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                encoding="utf-8",
+                env=env,
+            )
+        threading.Thread(target=self._read, args=(process,), daemon=True).start()
+        threading.Thread(target=self._drain, args=(process,), daemon=True).start()
         if self._answer(STARTUP_TIMEOUT, "start") != READY:
             raise WorkerFailure(f"validation worker did not start{self._stderr_tail()}")
+        return process
 
     def run(self, job: ProbeJob, timeout: float) -> Probe:
-        if self.process is None or self.process.poll() is not None:
-            self.start()
-        assert self.process is not None and self.process.stdin is not None
+        process = self.process
+        if process is None or process.poll() is not None:
+            process = self.start()
+        assert process.stdin is not None
         try:
-            self.process.stdin.write(job.model_dump_json() + "\n")
-            self.process.stdin.flush()
-        except OSError:
-            pass  # it died: reading the answer reports how
+            process.stdin.write(job.model_dump_json() + "\n")
+            process.stdin.flush()
+        except (OSError, ValueError):
+            pass  # it died or was stopped: reading the answer reports how
         answer = self._answer(timeout, "answer")
         try:
             return Probe.model_validate_json(answer)
@@ -101,7 +117,8 @@ class Worker:
 
     def stop(self) -> int | None:
         """Kill the process (it hung, or we are done) and return its exit code."""
-        process, self.process = self.process, None
+        with self.lock:
+            process, self.process = self.process, None
         if process is None:
             return None
         with contextlib.suppress(OSError):
@@ -135,7 +152,8 @@ class WorkerPool:
 
     def __init__(self, size: int) -> None:
         self.idle: queue.Queue[Worker] = queue.Queue()
-        self.workers = [Worker() for _ in range(max(1, size))]
+        self.stopped = threading.Event()
+        self.workers = [Worker(self.stopped) for _ in range(max(1, size))]
         for worker in self.workers:
             self.idle.put(worker)
 
@@ -150,12 +168,48 @@ class WorkerPool:
         return self
 
     def __exit__(self, kind: type | None, error: BaseException | None, tb: TracebackType) -> None:
+        if error is None:
+            self.close()
+        else:
+            self.kill()
+
+    def close(self) -> None:
+        """Let the idle workers exit."""
+        self.stopped.set()
         for worker in self.workers:
             worker.close()
+
+    def kill(self) -> None:
+        """Kill every worker now; the jobs they run fail at once and none starts again."""
+        self.stopped.set()
+        for worker in self.workers:
+            worker.stop()
+
+
+def die_with_parent() -> None:
+    """End this worker when its parent ends, however it ends: on Linux the kernel sends SIGKILL
+    (prctl PR_SET_PDEATHSIG); elsewhere a thread polls the parent's pid."""
+    parent = int(os.environ.get(PARENT_ENV) or os.getppid())
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL) != 0:
+            raise OSError(ctypes.get_errno(), "prctl")
+    except (OSError, AttributeError):
+        threading.Thread(target=watch_parent, args=(parent,), daemon=True).start()
+    if os.getppid() != parent:  # it ended before we asked
+        os._exit(1)
+
+
+def watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
 
 
 def serve() -> None:
     """The worker's loop; stdout carries answers only, anything else printed goes to stderr."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the parent, which kills us
+    die_with_parent()
     answers = os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="utf-8", buffering=1)
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # native code printing to fd 1 too
     import openvino  # after the redirect: plugins may print while loading

@@ -1,27 +1,50 @@
 """The validation cache: probes already measured, and sha256 of IR files already read.
 
-A probe is keyed by everything it depends on (IR bytes, documented tensors, OpenVINO, device),
-so a cached probe is the probe a fresh run would measure. File hashes are remembered by
-(size, mtime, inode), as git's index does, so an unchanged catalog is not read again.
+It lives in the user's cache folder, outside any checkout, and every file in it carries an HMAC
+made with a key that only this user can read (`cache-key`, 0600): a file that anyone else wrote
+there (a forged entry, a cache committed in a pull request) fails verification and is a miss.
+
+A probe is keyed by everything it depends on (IR bytes, documented tensors, OpenVINO, device,
+zoo-cards and the code of the measuring rules), so a cached probe is the probe a fresh run would
+measure. File hashes are remembered by (size, mtime, ctime, inode), as git's index does, so an
+unchanged catalog is not read again.
 """
 
 from __future__ import annotations
 
+import ast
 import contextlib
+import functools
 import hashlib
+import hmac
 import json
+import os
+import secrets
+import tempfile
 import threading
 import time
-from importlib.metadata import version
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+
+from platformdirs import user_cache_dir
+from pydantic import TypeAdapter
 
 from generator.atomic_file import write_atomic
 from generator.model_files import file_digest
-from generator.results import PROBE_VERSION, Probe, ProbeJob
+from generator.results import Probe, ProbeJob, read_regular
 
+# the one default of `zoo validate --cache` and of the plugin's `cache` option
+DEFAULT_CACHE = Path(user_cache_dir("zoo-cards")) / "validation"
+KEY_NAME = "cache-key"
+KEY_BYTES = 32
 HASHES_FILE = "file-hashes.json"
+MAX_ENTRY_BYTES = 16 * 1024 * 1024  # a larger file is not ours: a miss
 # A file written this recently may change again within the same mtime tick: hash it every time.
 RACY_NS = 2_000_000_000
+# the code that measures: a change to a cost rule or a probe stage measures every IR again
+RULE_MODULES = ("complexity.py", "ir_probe.py")
+
+Stamps = TypeAdapter(dict[str, tuple[int, int, int, int, str]])
 
 
 def openvino_version() -> str:
@@ -29,10 +52,30 @@ def openvino_version() -> str:
     return version("openvino")
 
 
+def zoo_cards_version() -> str:
+    try:
+        return version("zoo-cards")
+    except PackageNotFoundError:  # run from a checkout that is not installed
+        return "unknown"
+
+
+@functools.cache
+def rules_fingerprint() -> str:
+    """sha256 of the measuring code's syntax tree (comments and formatting do not count) and of
+    the Probe's schema; read from the source files, so the parent never imports OpenVINO."""
+    digest = hashlib.sha256()
+    for name in RULE_MODULES:
+        source = Path(__file__).with_name(name).read_text(encoding="utf-8")
+        digest.update(ast.dump(ast.parse(source)).encode())
+    digest.update(json.dumps(Probe.model_json_schema(), sort_keys=True).encode())
+    return digest.hexdigest()
+
+
 def probe_key(job: ProbeJob, files: dict[str, str]) -> str:
-    """sha256 over the IR files' hashes, the documented tensors, OpenVINO and the device."""
+    """sha256 over the IR files' hashes, the documented tensors, the device and the versions."""
     material = {
-        "probe": PROBE_VERSION,
+        "zoo-cards": zoo_cards_version(),
+        "rules": rules_fingerprint(),
         "openvino": openvino_version(),
         "device": job.device,
         "files": files,
@@ -42,44 +85,108 @@ def probe_key(job: ProbeJob, files: dict[str, str]) -> str:
     return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
 
 
-class ValidationCache:
-    """Probes as `<dir>/<key>.json`; a missing or unreadable entry is a miss, never an error."""
+def key_path() -> Path:
+    """Where this user's cache key lives: the user cache folder, whatever `--cache` says."""
+    return Path(user_cache_dir("zoo-cards")) / KEY_NAME
 
-    def __init__(self, directory: Path | None) -> None:
-        self.directory = directory
-        self.hashes: dict[str, list] = {}
+
+def cache_key(path: Path) -> bytes | None:
+    """This user's secret key, made on first use; None when none can be read or made (then
+    nothing is cached). A key that is not a private regular file of ours is replaced."""
+    if (key := valid_key(path)) is not None:
+        return key
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{KEY_NAME}.")  # 0600
+        try:
+            key = secrets.token_bytes(KEY_BYTES)
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(key)
+            try:
+                os.link(temporary, path)  # the first run to get here makes the key
+            except FileExistsError:
+                if (made := valid_key(path)) is not None:
+                    return made  # by a parallel run
+                os.replace(temporary, path)  # a bad one: ours replaces it
+            return key
+        finally:
+            Path(temporary).unlink(missing_ok=True)
+    except OSError:
+        return None
+
+
+def valid_key(path: Path) -> bytes | None:
+    """The key at `path` if it is a regular file of ours that nobody else can read."""
+    try:
+        data = read_regular(path, KEY_BYTES)
+        info = path.lstat()
+    except (OSError, ValueError):
+        return None
+    private = info.st_mode & 0o077 == 0 and info.st_uid == getattr(os, "getuid", int)()
+    return data if private and len(data) == KEY_BYTES else None
+
+
+class ValidationCache:
+    """Probes as `<dir>/<key>.json`: an HMAC line, then the probe. A missing, unreadable,
+    oversized or unauthenticated entry is a miss, never an error and never a verdict."""
+
+    def __init__(self, directory: Path | None, key_file: Path | None = None) -> None:
+        self.secret = cache_key(key_file or key_path()) if directory is not None else None
+        self.directory = directory if self.secret is not None else None
+        self.hashes: dict[str, tuple[int, int, int, int, str]] = {}
         self.lock = threading.Lock()
         self.dirty = False
-        if directory is not None:
-            with contextlib.suppress(OSError, ValueError):
-                self.hashes = json.loads((directory / HASHES_FILE).read_text(encoding="utf-8"))
+        if (data := self._read(HASHES_FILE)) is not None:
+            with contextlib.suppress(ValueError):
+                self.hashes = Stamps.validate_json(data)
 
-    def load(self, key: str) -> Probe | None:
+    def _mac(self, name: str, data: bytes) -> str:
+        assert self.secret is not None
+        return hmac.new(self.secret, name.encode() + b"\n" + data, hashlib.sha256).hexdigest()
+
+    def _read(self, name: str) -> bytes | None:
+        """The authenticated content of `name`, or None."""
         if self.directory is None:
             return None
         try:
-            return Probe.model_validate_json((self.directory / f"{key}.json").read_bytes())
+            data = read_regular(self.directory / name, MAX_ENTRY_BYTES)
         except (OSError, ValueError):
+            return None
+        mac, _, content = data.partition(b"\n")
+        if not hmac.compare_digest(mac, self._mac(name, content).encode()):
+            return None
+        return content
+
+    def _write(self, name: str, content: str) -> None:
+        if self.directory is not None:
+            mac = self._mac(name, content.encode())
+            with contextlib.suppress(OSError):  # a cache we cannot write only costs time
+                write_atomic(self.directory / name, f"{mac}\n{content}")
+
+    def load(self, key: str) -> Probe | None:
+        if (data := self._read(f"{key}.json")) is None:
+            return None
+        try:
+            return Probe.model_validate_json(data)
+        except ValueError:
             return None
 
     def store(self, key: str, probe: Probe) -> None:
-        if self.directory is not None:
-            with contextlib.suppress(OSError):  # a cache we cannot write only costs time
-                write_atomic(self.directory / f"{key}.json", probe.model_dump_json())
+        self._write(f"{key}.json", probe.model_dump_json())
 
     def sha256(self, path: Path) -> str:
-        """The file's sha256, read only if its size, mtime or inode changed since last time."""
-        stat = path.stat()
-        stamp = [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+        """The file's sha256, read only if its size, mtime, ctime or inode changed."""
+        info = path.stat()
+        stamp = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
         where = str(path.resolve())
         with self.lock:
             known = self.hashes.get(where)
-        if known and known[:3] == stamp:
-            return known[3]
+        if known and known[:4] == stamp:
+            return known[4]
         digest = file_digest(path, "sha256")
-        if time.time_ns() - stat.st_mtime_ns > RACY_NS:
+        if time.time_ns() - max(info.st_mtime_ns, info.st_ctime_ns) > RACY_NS:
             with self.lock:
-                self.hashes[where] = [*stamp, digest]
+                self.hashes[where] = (*stamp, digest)
                 self.dirty = True
         return digest
 
@@ -88,5 +195,4 @@ class ValidationCache:
         if self.directory is not None and self.dirty:
             with self.lock:
                 text = json.dumps(self.hashes, indent=0, sort_keys=True)
-            with contextlib.suppress(OSError):
-                write_atomic(self.directory / HASHES_FILE, text)
+            self._write(HASHES_FILE, text)
