@@ -9,58 +9,24 @@ import json
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from markdown_it import MarkdownIt
 
 from conftest import BIN, write_card
-from generator.catalog import CardSource
 from generator.cli import main, say
 from generator.export import models_csv
 from generator.findings import Finding, format_findings
 from generator.progress import progress_lines
-from generator.results import Mismatch, ValidationResult
-from generator.safe_text import UNSAFE, SafeStream, csv_cell, printable
-from generator.schema import Card, Complexity, FileEntry, LicenseInfo, Metric
+from generator.results import Mismatch
+from generator.safe_text import SafeStream, csv_cell, printable
+from generator.schema import Complexity, FileEntry, LicenseInfo, Metric
 from generator.validation_output import junit_xml, summary_markdown
+from output_checks import card_source, parse_command, raw_controls, render_summary, result
 
 ESC = "\x1b"
 # clear screen, red, OSC window title, C1 CSI, right-to-left override, a rich markup tag
 HOSTILE = f"{ESC}[2J{ESC}[31m{ESC}]0;pwned\x07\x9b2J\u202e[bold]x[/bold][/]"
-
-
-def raw_controls(text: str) -> set[str]:
-    """The UNSAFE characters of `text` other than newline."""
-    return {char for char in UNSAFE.findall(text) if char != "\n"}
-
-
-# in the order the runner undoes them
-PROPERTY_ESCAPES = (("%0D", "\r"), ("%0A", "\n"), ("%3A", ":"), ("%2C", ","), ("%25", "%"))
-
-
-def parse_command(line: str) -> tuple[str, dict[str, str], str]:
-    """A workflow command as the GitHub runner reads it (ActionCommand.TryParseV2)."""
-    assert line.startswith("::")
-    end = line.index("::", 2)
-    info, data = line[2:end], line[end + 2 :]
-    name, _, props = info.partition(" ")
-    properties = {}
-    for prop in filter(None, props.strip().split(",")):
-        key, _, value = prop.partition("=")
-        for escaped, char in (
-            ("%0D", "\r"),
-            ("%0A", "\n"),
-            ("%3A", ":"),
-            ("%2C", ","),
-            ("%25", "%"),
-        ):
-            value = value.replace(escaped, char)
-        properties[key] = value
-    for escaped, char in (("%0D", "\r"), ("%0A", "\n"), ("%25", "%")):
-        data = data.replace(escaped, char)
-    return name, properties, data
 
 
 # terminal
@@ -206,13 +172,6 @@ def test_json_findings_are_ascii_and_round_trip() -> None:
 # JUnit XML
 
 
-def result(name: str, status: str, message: str = "", **extra: object) -> ValidationResult:
-    """A result made without validation: the writers must cope with any text."""
-    fields = dict(ValidationResult(name="m", device="CPU", status="passed"))
-    fields.update(name=name, status=status, message=message, precision="FP32", **extra)
-    return ValidationResult.model_construct(**fields)
-
-
 XML_HOSTILE = f"\x00\x01\x08\x0b\x0c{ESC}\udcff\ufffe\uffff]]></failure><x a='\"&<>"
 
 
@@ -236,27 +195,6 @@ def test_junit_is_well_formed_whatever_the_text() -> None:
 
 
 # CSV
-
-
-def card_source(**fields: object) -> CardSource:
-    """A card made without validation: the CSV writer must cope with any text."""
-    card = Card.model_construct(
-        **{
-            "name": "m",
-            "task": "detection",
-            "tags": [],
-            "framework": None,
-            "license": None,
-            "complexity": None,
-            "accuracy": [],
-            "ir": {},
-            "files": [],
-            "part_of": None,
-            "year": None,
-            **fields,
-        }
-    )
-    return CardSource(card=card, folder=Path("m"), doc=None)  # type: ignore[arg-type]
 
 
 def test_csv_neutralises_formulas_but_not_numbers() -> None:
@@ -293,42 +231,6 @@ def test_zoo_info_csv_is_neutralised(tmp_path: Path, capsys: pytest.CaptureFixtu
 
 
 # Markdown step summary
-
-
-class Html(HTMLParser):
-    """The tags of a rendered page and the text of its heading and table cells."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.tags: set[str] = set()
-        self.cells: list[list[str]] = []
-        self.heading = ""
-        self._into = ""
-
-    def handle_starttag(self, tag: str, attrs: list) -> None:
-        self.tags.add(tag)
-        if tag == "tr":
-            self.cells.append([])
-        elif tag in ("td", "th"):
-            self.cells[-1].append("")
-        if tag in ("td", "th", "h3"):
-            self._into = tag
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("td", "th", "h3"):
-            self._into = ""
-
-    def handle_data(self, data: str) -> None:
-        if self._into == "h3":
-            self.heading += data
-        elif self._into:
-            self.cells[-1][-1] += data
-
-
-def render_summary(text: str) -> Html:
-    html = Html()
-    html.feed(MarkdownIt("commonmark").enable(["table", "strikethrough"]).render(text))
-    return html
 
 
 MD_HOSTILE = (
