@@ -39,7 +39,7 @@ TEXT = st.lists(st.one_of(st.sampled_from(SNIPPETS), st.text(CHAR, max_size=8)),
 )
 # what a YAML file can hold (no lone surrogates)
 YAML_TEXT = TEXT.map(lambda text: re.sub(r"[\ud800-\udfff]", "", text))
-FAST = settings(max_examples=150, deadline=None)
+FAST = settings(max_examples=100, deadline=None)
 
 
 def findings_of(texts: list[tuple[str, str, str]]) -> list[Finding]:
@@ -268,7 +268,7 @@ def assert_clean_check(content: bytes, readme: bytes | None = None) -> None:
     assert not raw_controls(output)
 
 
-CHECK = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+CHECK = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @CHECK
