@@ -79,7 +79,9 @@ def test_github_lines_parse_back(texts: list[tuple[str, str, str]]) -> None:
             "file": printable(finding.path, keep="\r\n"),
             "line": "7",
             "col": "3",
-            "title": printable(finding.code, keep="\r\n"),
+            # the runner trims the property list: blanks that end the last value are lost
+            # (title= is a finding code: ours, never card text)
+            "title": re.sub(r"[^\S\r\n]+\Z", "", printable(finding.code, keep="\r\n")),
         }
         assert data == printable(f"{finding.code} {finding.message}", keep="\r\n")
 
