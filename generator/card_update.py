@@ -2,18 +2,21 @@
 
 Edits go through ruamel.yaml's round trip, which keeps comments, quotes and key order; of its
 output only the top-level fields we changed are used, so every other line stays byte-identical.
+A changed field keeps the indentation it was written with, and the file its line endings.
 """
 
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import NamedTuple
 
 from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.util import load_yaml_guess_indent
+from ruamel.yaml.error import YAMLError as RoundTripError
 
 from generator.atomic_file import write_atomic
 from generator.catalog import CardSource, Catalog
@@ -48,9 +51,18 @@ def update_cards(catalog: Catalog, results: Sequence[ValidationResult]) -> dict[
 
 def update_card(source: CardSource, result: ValidationResult) -> list[str]:
     """Rewrite the card's complexity and tensors where they are missing or contradict the IR."""
-    text = source.yml.read_text(encoding="utf-8")
-    yaml = round_trip_yaml(text)
-    data = yaml.load(text)
+    with source.yml.open(encoding="utf-8", newline="") as stream:
+        raw = stream.read()  # line endings as written
+    newline = "\r\n" if "\r\n" in raw else "\n"
+    text = tabs_as_spaces(raw.replace("\r\n", "\n"))
+    try:
+        data = YAML(typ="rt").load(text)
+    except RoundTripError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark else ""
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        raise UpdateError(f"{source.yml}{where}: cannot update the card: {problem}") from None
+    starts = {key: data.lc.key(key)[0] for key in data}  # before keys are added
     changes: dict[str, list[str]] = {
         "complexity": update_complexity(data, source.card, result),
         "inputs": update_tensors(data, "inputs", source.card.inputs, result),
@@ -59,9 +71,7 @@ def update_card(source: CardSource, result: ValidationResult) -> list[str]:
     changed = {key for key, made in changes.items() if made}
     if not changed:
         return []
-    out = io.StringIO()
-    yaml.dump(data, out)
-    new_text = splice(text, out.getvalue(), changed)
+    new_text = splice(raw, text, data, starts, changed, newline)
     try:
         Card.model_validate(parse_yaml(new_text).data)
     except (YamlError, ValidationError) as error:
@@ -70,12 +80,61 @@ def update_card(source: CardSource, result: ValidationResult) -> list[str]:
     return [change for made in changes.values() for change in made]
 
 
-def round_trip_yaml(text: str) -> YAML:
+def tabs_as_spaces(text: str) -> str:
+    """Tabs where libyaml allows them but ruamel.yaml does not (after a colon, before a comment
+    or the line end) as spaces: same columns, same lines, for the round trip only."""
+    tabbed = r"[ \t]*\t[ \t]*(?=#|$)|(?<=:)[ \t]*\t[ \t]*"
+    return re.sub(tabbed, lambda match: " " * len(match.group()), text, flags=re.MULTILINE)
+
+
+class Indent(NamedTuple):
+    """ruamel.yaml's indent settings: mapping indent, sequence item indent, dash offset."""
+
+    mapping: int | None
+    sequence: int | None
+    offset: int | None
+
+    def over(self, fallback: Indent) -> Indent:
+        return Indent(
+            *(
+                mine if mine is not None else other
+                for mine, other in zip(self, fallback, strict=True)
+            )
+        )
+
+
+DEFAULT_INDENT = Indent(2, 4, 2)  # `key:` / `  sub: 1`, `key:` / `  - item`
+KEY_ONLY = re.compile(r"^(?P<indent> *)(?P<dash>(?:- +)?)[^\s#][^:#]*:[ \t]*(?:#.*)?$")
+
+
+def guess_indent(lines: Sequence[str]) -> Indent:
+    """The indentation the lines use: the first nested mapping and the first block sequence."""
+    mapping = sequence = offset = None
+    parent = None  # column of the previous line's key when it had no value
+    for line in lines:
+        content = line.strip()
+        if not content or content.startswith("#"):
+            continue
+        column = len(line) - len(line.lstrip(" "))
+        if parent is not None:
+            if (content == "-" or content.startswith("- ")) and column >= parent:
+                if sequence is None:
+                    after = content[1:]
+                    offset = column - parent
+                    gap = len(after) - len(after.lstrip(" ")) if after.strip() else 1
+                    sequence = offset + 1 + gap
+            elif mapping is None and column > parent:
+                mapping = column - parent
+        match = KEY_ONLY.match(line.rstrip("\n"))
+        parent = column + len(match["dash"]) if match else None
+    return Indent(mapping, sequence, offset)
+
+
+def round_trip_yaml(indent: Indent) -> YAML:
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
     yaml.width = 4096  # never fold a line we write
-    _, sequence, offset = load_yaml_guess_indent(text)
-    yaml.indent(mapping=2, sequence=sequence or 4, offset=2 if offset is None else offset)
+    yaml.indent(mapping=indent.mapping, sequence=indent.sequence, offset=indent.offset)
     yaml.representer.add_representer(
         Written, lambda r, value: r.represent_scalar("tag:yaml.org,2002:float", str(value))
     )
@@ -151,7 +210,7 @@ def update_tensor(
         shape = inferred_shape(tensor.shape, info.shape, shape_error.measured)
     if shape != list(tensor.shape):
         if isinstance(item.get("shape"), CommentedSeq):
-            item["shape"][:] = shape  # keeps the list's flow or block style
+            replace_items(item["shape"], shape)
         else:
             insert_key(item, "shape", flow_seq(shape), order)
         changes.append(f"{field}.shape: {shape_text(tensor.shape)} -> {shape_text(shape)}")
@@ -188,6 +247,17 @@ def inferred_shape(documented: Sequence[Dim], ir: Sequence[Dim], measured: str) 
     ]
 
 
+def replace_items(sequence: CommentedSeq, values: Sequence) -> None:
+    """Set the list's items one by one: its style and the comments on kept items stay."""
+    for index, value in enumerate(values):
+        if index >= len(sequence):
+            sequence.append(value)
+        elif sequence[index] != value:
+            sequence[index] = value
+    while len(sequence) > len(values):
+        del sequence[-1]
+
+
 def flow_tensor(info: TensorInfo) -> CommentedMap:
     entry = {
         "name": info.name,
@@ -220,25 +290,46 @@ def insert_key(mapping: CommentedMap, key: str, value: object, order: list[str])
     mapping.insert(at, key, value)
 
 
-def splice(old: str, new: str, changed: set[str]) -> str:
-    """`new`'s text for the changed top-level keys, `old`'s text for everything else."""
-    old_head, old_blocks = top_level_blocks(old)
-    _, new_blocks = top_level_blocks(new)
-    text = old_head
-    for key, block in new_blocks.items():
-        if text and not text.endswith("\n"):
-            text += "\n"
-        text += block if key in changed else old_blocks[key]
-    return text
+LINE = re.compile(r".*?(?:\r\n|[\n\r\x85\u2028\u2029])|.+", re.DOTALL)  # YAML's line breaks
 
 
-def top_level_blocks(text: str) -> tuple[str, dict[str, str]]:
+def lines_of(text: str) -> list[str]:
+    return LINE.findall(text)
+
+
+def splice(
+    raw: str, text: str, data: CommentedMap, starts: dict, changed: set[str], newline: str
+) -> str:
+    """The new text of the changed top-level keys, each dumped with the indentation its old
+    block used, with newline as the file's; `raw`'s lines, as they are, for everything else."""
+    raw_lines, lines = lines_of(raw), lines_of(text)
+    old_head, old_blocks = blocks(raw_lines, starts)
+    document = guess_indent(lines).over(DEFAULT_INDENT)
+    _, old_text_blocks = blocks(lines, starts)
+    dumps: dict[Indent, dict[str, str]] = {}
+    result = old_head
+    for key in data:
+        if key in changed:
+            old = old_text_blocks.get(key)
+            indent = guess_indent(lines_of(old)).over(document) if old else document
+            if indent not in dumps:
+                out = io.StringIO()
+                round_trip_yaml(indent).dump(data, out)
+                dumped = YAML(typ="rt").load(out.getvalue())
+                starts_new = {name: dumped.lc.key(name)[0] for name in dumped}
+                dumps[indent] = blocks(lines_of(out.getvalue()), starts_new)[1]
+            block = dumps[indent][key].replace("\n", newline)
+        else:
+            block = old_blocks[key]
+        if result and not result.endswith(("\n", "\r")):
+            result += newline
+        result += block
+    return result
+
+
+def blocks(lines: list[str], starts: dict) -> tuple[str, dict[str, str]]:
     """The text before the first key, and each top-level key's lines (comments after it too)."""
-    data = YAML(typ="rt").load(text)
-    lines = text.splitlines(keepends=True)
-    starts = [data.lc.key(key)[0] for key in data]
-    ends = [*starts[1:], len(lines)]
-    blocks = {
-        key: "".join(lines[start:end]) for key, start, end in zip(data, starts, ends, strict=True)
-    }
-    return "".join(lines[: starts[0]]) if starts else text, blocks
+    keys = list(starts)
+    ends = [*(starts[key] for key in keys[1:]), len(lines)]
+    found = {key: "".join(lines[starts[key] : end]) for key, end in zip(keys, ends, strict=True)}
+    return ("".join(lines[: starts[keys[0]]]) if keys else "".join(lines)), found

@@ -517,3 +517,56 @@ def test_shards_balance_ir_bytes(tmp_path: Path) -> None:
     assert parts == [["a", "d"], ["b", "c", "e", "f"]]  # 1200 vs 1100 bytes: largest first
     assert parts == [shard(sources, k, 2) for k in (1, 2)]  # deterministic
     assert sorted(shard(sources, 1, 1)) == sorted(sizes)
+
+
+HEAD = "name: NAME\ntask: classification\ndescription: d\nir: {FP32: FP32/NAME.xml}\n"
+INPUTS = "inputs:\n  - {name: image, shape: [1, 3, 64, 64], layout: NCHW, type: f32}\n"
+UPDATES = {  # card text before and after --update
+    "crlf": (
+        (HEAD + "complexity:\n  gflops: 0.0061\n  mparams: 0.6558\n" + INPUTS
+         + "outputs:\n  - {name: features, shape: [1, 16, 64, 64], type: f32}\n"
+         "  - {name: logits, shape: [1, 1000], type: f32}\n").replace("\n", "\r\n"),
+        (HEAD + "complexity:\n  gflops: 0.004981\n  mparams: 0.6558\n" + INPUTS
+         + "outputs:\n  - {name: features, shape: [1, 16, 64, 64], type: f32}\n"
+         "  - {name: logits, shape: [1, 10], type: f32}\n").replace("\n", "\r\n"),
+    ),
+    "comments": (
+        HEAD + "complexity: {gflops: 0.004981, mparams: 0.6558}\n" + INPUTS
+        + "outputs:\n  - name: features  # the map\n    shape: [1, 16, 64, 64]\n"
+        "  - name: logits  # scores\n    shape:\n      - 1\n      - 1000  # classes\n",
+        HEAD + "complexity: {gflops: 0.004981, mparams: 0.6558}\n" + INPUTS
+        + "outputs:\n  - name: features  # the map\n    shape: [1, 16, 64, 64]\n"
+        "  - name: logits  # scores\n    shape:\n      - 1\n      - 10    # classes\n",
+    ),
+    "four-spaces": (
+        HEAD + "complexity:\n    gflops: 0.0061\n    mparams: 0.6558\n"
+        "outputs:\n    -   name: features\n        shape: [1, 16, 64, 64]\n"
+        "    -   name: logits\n        shape: [1, 1000]\n",
+        HEAD.replace("ir:", "inputs:\n    -   {name: image, shape: [1, 3, 64, 64], "
+                     "layout: NCHW, type: f32}\nir:")
+        + "complexity:\n    gflops: 0.004981\n    mparams: 0.6558\n"
+        "outputs:\n    -   name: features\n        shape: [1, 16, 64, 64]\n"
+        "    -   name: logits\n        shape: [1, 10]\n",
+    ),
+    "tabs": (
+        HEAD.replace("d\n", "d\t\n") + "complexity:\n  gflops:\t0.0061\t# paper\n"
+        "  mparams: 0.6558\t\n" + INPUTS + "outputs: [{name: features, shape: [1, 16, 64, 64]},\t\n"
+        "          {name: logits, shape: [1, 1000]}]\t\n",
+        HEAD.replace("d\n", "d\t\n") + "complexity:\n  gflops: 0.004981 # paper\n"
+        "  mparams: 0.6558\n" + INPUTS
+        + "outputs: [{name: features, shape: [1, 16, 64, 64]}, {name: logits, shape: [1, 10]}]\n",
+    ),
+}  # fmt: skip
+
+
+def test_update_keeps_line_endings_comments_and_indentation_and_takes_tabs(
+    tmp_path: Path,
+) -> None:
+    cards = tmp_path / "cards"
+    for name, (before, _) in UPDATES.items():
+        card = write_card(cards, name, "")
+        card.write_bytes(before.replace("NAME", name).encode())
+        irs.classifier(card.parent / "FP32" / f"{name}.xml")
+    assert validate(cards, tmp_path, "--update") == 0
+    for name, (_, after) in UPDATES.items():
+        assert (cards / name / "model.yml").read_bytes().decode() == after.replace("NAME", name)
