@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
@@ -570,3 +571,26 @@ def test_update_keeps_line_endings_comments_and_indentation_and_takes_tabs(
     assert validate(cards, tmp_path, "--update") == 0
     for name, (_, after) in UPDATES.items():
         assert (cards / name / "model.yml").read_bytes().decode() == after.replace("NAME", name)
+
+
+def test_ir_files_stay_in_the_card_folder_and_are_regular_files(tmp_path: Path) -> None:
+    """A symlinked IR is not read; a FIFO beside the IR is not hashed (that would wait forever)."""
+    cards = tmp_path / "cards"
+    outside = irs.classifier(tmp_path / "elsewhere" / "model.xml")
+    linked = add_model(cards, "linked")
+    xml = linked.parent / "FP32" / "linked.xml"
+    xml.unlink()
+    xml.symlink_to(outside)
+    fifo = add_model(cards, "fifo")
+    weights = fifo.parent / "FP32" / "fifo.bin"
+    weights.unlink()
+    os.mkfifo(weights)
+    results = by_name(validate_catalog(load_catalog(cards), cache_dir=None))
+    assert (results["linked"].status, results["linked"].message) == (
+        "error",
+        "FP32/linked.xml: path 'FP32/linked.xml' goes through a symlink",
+    )
+    assert (results["fifo"].status, results["fifo"].message) == (
+        "error",
+        "FP32/fifo.xml: the IR files must be regular files",
+    )
