@@ -82,11 +82,17 @@ def spdx_valid(expression: str) -> bool:
 Tag = Annotated[str, AfterValidator(lambda tag: check_vocabulary(tag, TAGS, "tag"))]
 
 
+URL_ASCII_BAD = re.compile(r"[\x00-\x20\x7f]")
+
+
 def url_problem(url: str) -> str | None:
     """Why `url` is not an http(s) URL with a host that a page can link to as written."""
-    for char in url:
-        if char.isspace() or unicodedata.category(char) in ("Cc", "Cf"):
-            return f"has a space or an invisible character (U+{ord(char):04X})"
+    bad = URL_ASCII_BAD.search(url)
+    if bad is None and not url.isascii():
+        bad = next((c for c in url if c.isspace() or unicodedata.category(c) in ("Cc", "Cf")), None)
+    if bad is not None:
+        char = bad if isinstance(bad, str) else bad.group()
+        return f"has a space or an invisible character (U+{ord(char):04X})"
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 -- raises ValueError for a port that is not a number

@@ -81,12 +81,19 @@ def parse_yaml(text: str) -> YamlDocument:
         return _compose(loader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        message = " ".join(str(part) for part in (error.context, error.problem) if part)
+        message = " ".join(
+            " ".join(str(part).split()) for part in (error.context, error.problem) if part
+        )
         raise YamlError(
             f"invalid YAML: {message}", mark.line + 1 if mark else 1, mark.column + 1 if mark else 1
         ) from None
+    except yaml.reader.ReaderError as error:  # a character YAML does not allow, e.g. NUL
+        line = text.count("\n", 0, error.position) + 1
+        col = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
+        char = error.character if isinstance(error.character, int) else ord(error.character)
+        raise YamlError(f"invalid YAML: character U+{char:04X} is not allowed", line, col) from None
     except yaml.YAMLError as error:
-        raise YamlError(f"invalid YAML: {error}") from None
+        raise YamlError(f"invalid YAML: {' '.join(str(error).split())}") from None
     finally:
         loader.dispose()
 
@@ -167,9 +174,10 @@ def _key(event: Any, mapping: _Open, here: Position, loader: Any, doc: YamlDocum
     """The mapping key of `event`: a plain scalar, not a merge key, not seen before."""
     if not isinstance(event, yaml.ScalarEvent):
         raise YamlError("mapping keys must be plain scalars", here.line, here.col)
-    if event.tag is None and _tag(event, loader) == MERGE_TAG:
+    tag = _tag(event, loader)
+    if tag == MERGE_TAG:
         raise YamlError("YAML merge keys (<<) are not allowed in cards", here.line, here.col)
-    key = _scalar(event, here, loader)
+    key = _scalar(event, here, loader, tag)
     if not isinstance(key, str | int | float | bool) and key is not None:
         raise YamlError("mapping keys must be plain scalars", here.line, here.col)
     if key in mapping.value:
@@ -186,8 +194,8 @@ def _tag(event: Any, loader: Any) -> str:
     return event.tag
 
 
-def _scalar(event: Any, here: Position, loader: Any) -> Any:
-    tag = _tag(event, loader)
+def _scalar(event: Any, here: Position, loader: Any, tag: str | None = None) -> Any:
+    tag = tag or _tag(event, loader)
     if tag == STR_TAG:
         return event.value
     node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BIN, write_card
+from conftest import BIN, mkdocs_build, site_config, write_card
 from generator.yaml_source import (
     MAX_BYTES,
     MAX_DEPTH,
@@ -147,3 +147,18 @@ def test_documents_of_one_scalar_or_nothing() -> None:
     assert str(doc.data["a"]["b"][1]["c"]) == "1.50"
     assert doc.position(("a", "b", 1, "c")) == Position(1, 16)
     assert doc.position(("a", "b", 1, "c"), key=True) == Position(1, 13)
+
+
+def test_disallowed_character_is_one_line_at_its_position() -> None:
+    with pytest.raises(YamlError) as raised:
+        parse_yaml("a: 1\nb: x\x07y\n")
+    assert (raised.value.line, raised.value.col) == (2, 5)
+    assert raised.value.message == "invalid YAML: character U+0007 is not allowed"
+
+
+def test_site_build_refuses_deep_nesting_without_crashing(tmp_path: Path) -> None:
+    cards = tmp_path / "cards"
+    write_card(cards, "m", "a: " + "[" * 40_000 + "]" * 40_000 + "\n")
+    result = mkdocs_build(site_config(tmp_path, cards), tmp_path / "site")
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert f"yaml nested deeper than {MAX_DEPTH} levels" in result.stderr
