@@ -541,3 +541,13 @@ def test_unreadable_readme_and_file(tmp_path: Path) -> None:
     result = run_check(tmp_path)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert result.stdout.count(": unreadable ") == 2
+
+
+@pytest.mark.parametrize("kind", ["fifo", "folder"])
+def test_card_file_that_is_not_a_regular_file(tmp_path: Path, kind: str) -> None:
+    path = tmp_path / "m" / "model.yml"
+    path.parent.mkdir()
+    os.mkfifo(path) if kind == "fifo" else path.mkdir()
+    result = run_check(tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert result.stdout == f"{path}:1:1: unreadable model.yml is not a regular file\n"
