@@ -5,6 +5,7 @@ A target is judged as a browser would read it: entities decoded, tabs and newlin
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 from collections.abc import Iterator
@@ -20,6 +21,7 @@ INLINE = re.compile(r"\]\(\s*(<[^>\n]*>|[^\s)]+)")
 REFERENCE = re.compile(r"^ {0,3}\[[^\]]+\]:[ \t]*(<[^>\n]*>|\S*)")
 REFERENCE_NEXT = re.compile(r"^[ \t]*(<[^>\n]*>|\S+)")
 AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.\-]*:[^\s<>]*)>")
+NEWLINE = re.compile(r"\r\n|\r|\n|\x0b|\x0c|\x1c|\x1d|\x1e|\x85|\u2028|\u2029")  # as splitlines
 SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
 # what a browser drops from a URL before reading its scheme (WHATWG URL: tab, newline and,
 # at the start, C0 controls and space); a backslash escape of Markdown vanishes too
@@ -61,22 +63,24 @@ class Link:
 
 def links(text: str) -> Iterator[Link]:
     """Every link target in Markdown text: inline, image, reference definitions, autolinks."""
+    starts = [0] + [match.end() for match in NEWLINE.finditer(text)]
+    found: list[tuple[int, str]] = []  # (offset, target as written)
+    for pattern in (INLINE, AUTOLINK):  # over the whole text: `](` may end a line
+        found += [(match.start(1), match.group(1)) for match in pattern.finditer(text)]
     lines = text.splitlines()
-    seen: set[tuple[int, int]] = set()  # `[r]: <url>` is also an autolink's shape
-    for number, line in enumerate(lines, start=1):
-        found = [(number, match) for match in INLINE.finditer(line)]
-        found += [(number, match) for match in AUTOLINK.finditer(line)]
+    for number, line in enumerate(lines):
         if match := REFERENCE.match(line):
             if match.group(1):
-                found.append((number, match))
-            elif number < len(lines) and (next_match := REFERENCE_NEXT.match(lines[number])):
-                found.append((number + 1, next_match))
-        for at, match in found:
-            target = match.group(1)
-            col = match.start(1) + (2 if target.startswith("<") else 1)
-            if (at, col) not in seen:
-                seen.add((at, col))
-                yield Link(at, col, _unbracket(target))
+                found.append((starts[number] + match.start(1), match.group(1)))
+            elif number + 1 < len(lines) and (after := REFERENCE_NEXT.match(lines[number + 1])):
+                found.append((starts[number + 1] + after.start(1), after.group(1)))
+    seen: set[int] = set()  # `[r]: <url>` is also an autolink's shape
+    for offset, target in sorted(found):
+        offset += target.startswith("<")
+        if offset not in seen:
+            seen.add(offset)
+            line = bisect.bisect_right(starts, offset)
+            yield Link(line, offset - starts[line - 1] + 1, _unbracket(target))
 
 
 def _unbracket(target: str) -> str:

@@ -392,6 +392,8 @@ UNSAFE_LINKS = [
     "[x](javascript&colon;alert(1))",
     "[x](&#106;&#97;&#118;&#97;&#115;&#99;&#114;&#105;&#112;&#116;:alert(1))",
     "[x](<java\tscript:alert(1)>)",
+    "[x](\n  javascript:alert(1))",
+    "[x](java&Tab;script:alert(1))",
     "[x](vbscript:msgbox)",
     "![x](data:image/svg+xml;base64,PHN2Zz4=)",
     "[x](file:///etc/passwd)",
