@@ -40,6 +40,24 @@ log = logging.getLogger("mkdocs.plugins.zoo")
 FAILED = ("failed", "error")
 
 
+def matches(base: Path, pattern: str) -> list[Path]:
+    """Files a `results:` pattern matches; what the wildcards matched may not be a symlink
+    (a pull request could add one that points out of the checkout)."""
+    full = base / pattern
+    parts = full.parts
+    fixed = next((i for i, part in enumerate(parts) if glob.has_magic(part)), len(parts) - 1)
+    root = Path(*parts[:fixed])
+    found = []
+    for match in glob.glob(str(full)):
+        path = root
+        for part in Path(match).relative_to(root).parts:
+            path = path / part
+            if path.is_symlink():
+                raise ReportError(f"{match}: a report matched through a symlink ({path})")
+        found.append(Path(match))
+    return found
+
+
 class ZooConfig(Config):
     cards = c.Type(str, default="model_cards")
     templates = c.Type(str, default="templates")
@@ -81,9 +99,10 @@ class ZooPlugin(BasePlugin[ZooConfig]):
         return config
 
     def collect_results(self, catalog: Catalog, base: Path) -> list[ValidationResult]:
-        patterns = (str(base / pattern) for pattern in self.config.results)
-        paths = sorted(Path(path) for pattern in patterns for path in glob.glob(pattern))
         try:
+            paths = sorted(
+                path for pattern in self.config.results for path in matches(base, pattern)
+            )
             reported = merge_reports(paths)
         except ReportError as error:
             raise PluginError(str(error)) from None

@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -13,6 +14,9 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
+# the validation cache lives in the user's cache folder: tests (and their subprocesses) get
+# their own instead of filling the real one
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="zoo-tests-cache-")
 BIN = Path(sys.executable).parent
 
 

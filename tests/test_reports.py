@@ -164,3 +164,18 @@ def test_site_refuses_a_future_report_and_a_fifo_in_one_line(tmp_path: Path) -> 
     assert built.returncode == 1
     assert f" {results / 'b.json'}: not a regular file\n" in built.stderr
     assert "Traceback" not in built.stderr
+
+
+def test_site_refuses_a_report_reached_through_a_symlinked_folder(tmp_path: Path) -> None:
+    cards = tmp_path / "cards"
+    shutil.copytree(ROOT / "model_cards" / "vgg-face", cards / "vgg-face")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "r.json").write_text(report_text(result(name="vgg-face")))
+    (tmp_path / "results").mkdir()
+    (tmp_path / "results" / "linked").symlink_to(outside)
+    config = site_config(tmp_path, cards, results=[str(tmp_path / "results" / "*" / "*.json")])
+    built = mkdocs_build(config, tmp_path / "site")
+    assert built.returncode == 1
+    assert "r.json: a report matched through a symlink" in built.stderr
+    assert "Traceback" not in built.stderr
