@@ -88,6 +88,20 @@ def test_error_messages_are_one_visible_line(tmp_path: Path, capsys: pytest.Capt
     assert err.count("\n") == 1 and not raw_controls(err)
 
 
+def test_usage_errors_show_arguments(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    with pytest.raises(SystemExit) as exit_info:  # argparse's own message
+        main(["check", "--format", f"{ESC}[2J"])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert "invalid choice: '\\x1b[2J'" in err and not raw_controls(err)
+    assert main(["validate", "--cards", str(tmp_path), "--tolerance", f"{ESC}[2J\n"]) == 2
+    err = capsys.readouterr().err
+    assert (
+        err == "zoo: error: --tolerance \\x1b[2J\\x0a: use a percentage such as 1% or a "
+        "fraction such as 0.01\n"
+    )
+
+
 def test_progress_lines_in_ci_logs(capsys: pytest.CaptureFixture) -> None:
     with progress_lines("validating", 1) as step:
         step(f"m\nzoo: [9/9] fake {ESC}[2K")
