@@ -9,6 +9,7 @@ import io
 import re
 import string
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TextIO
@@ -85,6 +86,8 @@ class SafeStream(io.TextIOBase):
     def __init__(self, stream: TextIO) -> None:
         self.stream = stream
         self._line_start = True  # only blanks written since the last newline
+        self._tail = ""  # the end of the last write, for a `##[` split over two writes
+        self._lock = threading.Lock()  # progress lines come from worker threads
 
     def write(self, text: str) -> int:
         self._write(printable(text, keep="\n"), guard=True)
@@ -95,19 +98,23 @@ class SafeStream(io.TextIOBase):
         self._write(printable(text, keep="\n"), guard=False)
 
     def _write(self, text: str, guard: bool) -> None:
-        lines = text.split("\n")
-        for index, line in enumerate(lines):
-            if self._line_start:
-                blank = len(line) - len(line.lstrip())
-                if guard and line[blank : blank + 1] == ":":
-                    line = line[:blank] + "\\x3a" + line[blank + 1 :]
-                self._line_start = blank == len(line)
-            if index < len(lines) - 1:
-                self._line_start = True
-            lines[index] = line
-        text = "\n".join(lines)
-        encoding = getattr(self.stream, "encoding", None) or "utf-8"
-        self.stream.write(text.encode(encoding, "backslashreplace").decode(encoding))
+        with self._lock:
+            if (self._tail + text[:2]).find(_LEGACY_COMMAND) in (0, 1):
+                text = f"\\x{ord(text[0]):02x}{text[1:]}"
+            lines = text.split("\n")
+            for index, line in enumerate(lines):
+                if self._line_start:
+                    blank = len(line) - len(line.lstrip())
+                    if guard and line[blank : blank + 1] == ":":
+                        line = line[:blank] + "\\x3a" + line[blank + 1 :]
+                    self._line_start = blank == len(line)
+                if index < len(lines) - 1:
+                    self._line_start = True
+                lines[index] = line
+            text = "\n".join(lines)
+            self._tail = (self._tail + text)[-2:]
+            encoding = getattr(self.stream, "encoding", None) or "utf-8"
+            self.stream.write(text.encode(encoding, "backslashreplace").decode(encoding))
 
     def flush(self) -> None:
         if not getattr(self.stream, "closed", False):

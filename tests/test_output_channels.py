@@ -47,8 +47,10 @@ def test_safe_stream_guards_line_starts_and_encodes() -> None:
     stream.write(f"fine {ESC}[31m\n  ::error::spoof\n")
     stream.write(":")  # a command split over writes is guarded too
     stream.write(":warning::x\nend\udcff\n")
+    for piece in ("x #", "#", "[a] #", "#[b]"):  # `##[` split over writes
+        stream.write(piece)
     assert out.getvalue() == (
-        "fine \\x1b[31m\n  \\x3a:error::spoof\n\\x3a:warning::x\nend\\udcff\n"
+        "fine \\x1b[31m\n  \\x3a:error::spoof\n\\x3a:warning::x\nend\\udcff\nx ##\\x5ba] #\\x23[b]"
     )
     ascii_out = io.TextIOWrapper(io.BytesIO(), encoding="ascii")
     SafeStream(ascii_out).write("✔ ok\n")  # not encodable: escaped, not a UnicodeEncodeError

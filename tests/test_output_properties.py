@@ -63,6 +63,18 @@ def test_text_format_is_one_clean_line_per_finding(texts: list[tuple[str, str, s
 
 
 @FAST
+@given(st.lists(TEXT, max_size=8))
+def test_stream_output_is_clean_however_it_is_written(pieces: list[str]) -> None:
+    out = io.StringIO()
+    stream = SafeStream(out)
+    for piece in pieces:
+        stream.write(piece)
+    assert not raw_controls(out.getvalue())
+    assert "##[" not in out.getvalue()
+    assert all(not line.lstrip().startswith(":") for line in out.getvalue().split("\n"))
+
+
+@FAST
 @given(TRIPLES)
 def test_github_lines_parse_back(texts: list[tuple[str, str, str]]) -> None:
     findings = sorted(findings_of(texts))
