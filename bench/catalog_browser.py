@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import yaml
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 from rich.console import Console
 from rich.table import Table
 
@@ -36,7 +36,7 @@ from generator.catalog import load_catalog  # noqa: E402
 from generator.export import models_json  # noqa: E402
 from generator.results import ValidationResult  # noqa: E402
 from generator.vocab import FRAMEWORKS, TAGS, TASKS  # noqa: E402
-from local_site import CHROMIUM, CHROMIUM_ARGS, serve_site  # noqa: E402
+from local_site import chromium, serve_site  # noqa: E402
 
 TARGET_MS = {1000: 50.0, 10000: 100.0}
 LICENSES = ("Apache-2.0", "MIT", "BSD-3-Clause", "GPL-3.0-only", "CC-BY-4.0")
@@ -243,10 +243,9 @@ def main() -> None:
                "target", "ok")  # fmt: skip
     for column in columns:
         change_table.add_column(column, justify="right" if column != "change" else "left")
-    with tempfile.TemporaryDirectory(prefix="zoo-bench-") as tmp, sync_playwright() as pw:
+    with tempfile.TemporaryDirectory(prefix="zoo-bench-") as tmp, chromium() as browser:
         work = Path(tmp)
         site = build_site(work)
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for count in args.sizes:
             data = catalog_data(work, count)
             (site / "models.json").write_text(data)
@@ -282,7 +281,6 @@ def main() -> None:
                     f"< {target:.0f}" if target else "-",
                     "yes" if ok else "NO",
                 )
-        browser.close()
     console = Console(width=max(Console().width, 110))  # no wrapped cells in logs
     console.print(load_table)
     console.print(change_table)

@@ -7,11 +7,15 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 import yaml
+from playwright.sync_api import Browser
+
+from local_site import chromium
 
 ROOT = Path(__file__).resolve().parents[1]
 # the validation cache lives in the user's cache folder: tests (and their subprocesses) get
@@ -49,6 +53,12 @@ def site_config(tmp: Path, cards: Path, **options: object) -> Path:
     path = tmp / "mkdocs.yml"
     path.write_text(yaml.safe_dump(config, sort_keys=False))
     return path
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with chromium() as browser:
+        yield browser
 
 
 @pytest.fixture(scope="session")

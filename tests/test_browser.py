@@ -14,11 +14,11 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from conftest import ROOT, mkdocs_build, site_config, write_card
 from generator.results import ValidationResult, write_report
-from local_site import CHROMIUM, CHROMIUM_ARGS, free_port, serve_site
+from local_site import free_port, serve_site
 
 ARTIFACTS = ROOT / "artifacts"
 
@@ -117,14 +117,6 @@ RESULTS = [
     result("face-detector-tiny", "FP16", "CPU", "failed"),
     result("face-detector-tiny", "FP16", "GPU", "passed"),
 ]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")

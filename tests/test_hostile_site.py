@@ -7,19 +7,18 @@ import html
 import json
 import re
 import shutil
-from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 import yaml
 from hostile import MARK, PAYLOADS, REFERENCES, hostile_card, hostile_result
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from conftest import mkdocs_build, site_config, write_card
 from generator.catalog import load_catalog
 from generator.checks import run_checks
-from local_site import CHROMIUM, CHROMIUM_ARGS, serve_site
+from local_site import serve_site
 
 NAMES = {kind: f"hostile-{kind}" for kind in PAYLOADS}
 UNSAFE_URL = re.compile(r"^\s*(javascript|vbscript|data|file):", re.IGNORECASE)
@@ -155,14 +154,6 @@ def test_search_index_holds_text_only(hostile_site: Path) -> None:
             "<script" not in doc["text"]
             and "onerror=" not in doc["text"].replace("&lt;", "<").split("<img")[0]
         ), doc["location"]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 DOM_AUDIT = """() => {
