@@ -59,10 +59,18 @@ def zoo_cards_version() -> str:
         return "unknown"
 
 
-@functools.cache
+_FINGERPRINT_LOCK = threading.Lock()
+
+
 def rules_fingerprint() -> str:
     """sha256 of the measuring code's syntax tree (comments and formatting do not count) and of
     the Probe's schema; read from the source files, so the parent never imports OpenVINO."""
+    with _FINGERPRINT_LOCK:  # CPython 3.11's ast.parse is not safe in two threads at once
+        return _rules_fingerprint()
+
+
+@functools.cache
+def _rules_fingerprint() -> str:
     digest = hashlib.sha256()
     for name in RULE_MODULES:
         source = Path(__file__).with_name(name).read_text(encoding="utf-8")
