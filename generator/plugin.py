@@ -74,6 +74,7 @@ class ZooConfig(Config):
 
 class ZooPlugin(BasePlugin[ZooConfig]):
     catalog: Catalog | None = None
+    generated_pages: set[str] = set()  # noqa: RUF012  (replaced, never mutated)
     results: list[ValidationResult]
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
