@@ -74,7 +74,7 @@ class ZooConfig(Config):
 
 class ZooPlugin(BasePlugin[ZooConfig]):
     catalog: Catalog | None = None
-    generated_pages: set[str] = set()  # noqa: RUF012  (replaced, never mutated)
+    generated_pages: frozenset[str] = frozenset()
     results: list[ValidationResult]
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -151,7 +151,7 @@ class ZooPlugin(BasePlugin[ZooConfig]):
                     f"zoo-cards generates ({file.src_uri}); rename or remove it"
                 )
             files.append(file)
-        self.generated_pages = {file.src_uri for file in generated if file.is_documentation_page()}
+        self.generated_pages = frozenset(f.src_uri for f in generated if f.is_documentation_page())
         return files
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
