@@ -170,6 +170,15 @@ DOM_AUDIT = """() => {
 }"""
 
 
+POINTS = """() => {
+  const plot = document.querySelector(".zoo-catalog__plot");
+  if (!plot.uplot || plot.hidden) return [];
+  const u = plot.uplot, box = u.over.getBoundingClientRect();
+  return plot.zooPoints.map((p) => ({x: box.left + u.valToPos(p.x, "x"),
+                                     y: box.top + u.valToPos(p.y, "y")}));
+}"""
+
+
 def watched(browser: Browser, problems: list[str]) -> Page:
     page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
     page.set_default_timeout(15_000)
@@ -177,6 +186,12 @@ def watched(browser: Browser, problems: list[str]) -> Page:
         "dialog", lambda dialog: (problems.append(f"dialog {dialog.message}"), dialog.dismiss())
     )
     page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    page.on(
+        "console",
+        lambda message: (
+            problems.append(f"console: {message.text}") if message.type == "error" else None
+        ),
+    )
     page.on(
         "request",
         lambda request: (
@@ -207,10 +222,19 @@ def test_nothing_runs_in_the_browser(browser: Browser, hostile_site: Path) -> No
         problems += [f"compare: {found}" for found in page.evaluate(DOM_AUDIT)]
         page.goto(f"{url}catalog/")
         page.wait_for_selector("#zoo-catalog[data-ready]", state="attached")
-        for point in page.locator(".zoo-catalog__plot .u-over").all():
-            box = point.bounding_box()
-            if box:
-                page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        # every vertical axis the chart offers (hostile metric names among them), every point
+        # hovered so its tooltip is drawn
+        axes = page.locator("#zoo-chart-metric option").count()
+        assert axes > 2
+        hovered = 0
+        for index in range(axes):
+            page.select_option("#zoo-chart-metric", index=index)
+            page.locator(".zoo-catalog__plot").scroll_into_view_if_needed()
+            for where in page.evaluate(POINTS):
+                page.mouse.move(where["x"], where["y"])
+                hovered += page.locator(".zoo-catalog__tip:visible").count()
+            problems += [f"chart {index}: {found}" for found in page.evaluate(DOM_AUDIT)]
+        assert hovered > 0
         problems += [f"catalog: {found}" for found in page.evaluate(DOM_AUDIT)]
         # Material's search renders its index in the browser: search for the payloads
         page.goto(url)
