@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import yaml
+from mkdocs.utils.yaml import yaml_load
 from playwright.sync_api import Browser, Page
 from rich.console import Console
 from rich.table import Table
@@ -161,7 +162,7 @@ def build_site(work: Path) -> Path:
     cards = work / "cards"
     write_cards(cards, 3)
     shutil.copytree(ROOT / "docs", work / "docs")
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
+    config = yaml_load((ROOT / "mkdocs.yml").read_text())  # MkDocs' loader: !ENV
     plugin = next(item["zoo"] for item in config["plugins"] if isinstance(item, dict))
     plugin.update(cards=str(cards), templates=str(ROOT / "templates"), validation=False, results=[])
     (work / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False))

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from mkdocs.utils.yaml import yaml_load
 from playwright.sync_api import Browser
 
 from local_site import chromium
@@ -46,7 +47,7 @@ def mkdocs_build(config: Path, site: Path, *extra: str) -> subprocess.CompletedP
 def site_config(tmp: Path, cards: Path, **options: object) -> Path:
     """A copy of the project's mkdocs.yml that reads cards from `cards`, with plugin options."""
     shutil.copytree(ROOT / "docs", tmp / "docs", dirs_exist_ok=True)
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
+    config = yaml_load((ROOT / "mkdocs.yml").read_text())  # MkDocs' loader: !ENV
     plugin = next(item["zoo"] for item in config["plugins"] if isinstance(item, dict))
     plugin.update({"cards": str(cards), "templates": str(ROOT / "templates"), "results": []})
     plugin.update(options)
