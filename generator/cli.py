@@ -163,6 +163,24 @@ def cmd_new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_init(args: argparse.Namespace) -> int:
+    from generator.init_zoo import InitError, init_zoo
+
+    try:
+        report = init_zoo(args.dir, args.name, args.force)
+    except InitError as error:
+        raise UsageError(str(error)) from None
+    for path in report.written:
+        print(printable(path))
+    for path, why in report.kept:
+        say(f"kept {path}: {why}")
+    say(
+        f"{len(report.written)} file(s) written in {args.dir}: set site_url in mkdocs.yml, "
+        "then run `zoo check` and `mkdocs serve` there"
+    )
+    return EXIT_OK
+
+
 def cmd_info(args: argparse.Namespace) -> int:
     from generator.export import info_json, models_csv
 
@@ -338,6 +356,23 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--ir", type=Path, metavar="XML", help="the model's OpenVINO IR (.xml)")
     new.add_argument("--precision", default="FP32", help="precision of the IR (default: FP32)")
     new.set_defaults(run=cmd_new)
+
+    init = sub.add_parser(
+        "init",
+        help="scaffold a new zoo repository: site config, an example card, CI workflows",
+        description="Write the files of a new model zoo into DIR. Existing files are never "
+        "overwritten or deleted.",
+    )
+    init.add_argument(
+        "dir", nargs="?", type=Path, default=Path("."), metavar="DIR", help="default: ."
+    )
+    init.add_argument("--name", help="the site's name (default: the folder's name)")
+    init.add_argument(
+        "--force",
+        action="store_true",
+        help="also in a folder that is not empty: add the missing files, keep the others",
+    )
+    init.set_defaults(run=cmd_init)
 
     info = sub.add_parser(
         "info", parents=[common], help="print what the catalog knows about models"
