@@ -17,7 +17,7 @@ from mkdocs.utils.yaml import yaml_load
 
 from conftest import BIN, ROOT
 from generator.cli import build_parser, main
-from workflow_step import run_step, sitemap_urls, workflow_step
+from workflow_step import run_step, sitemap_urls, workflow_step, workflow_steps
 
 SCAFFOLD = [
     ".github/workflows/pr-checks.yml",
@@ -69,19 +69,31 @@ def test_new_zoo_checks_clean_and_builds_with_its_publish_step(
     assert main(["check", "--cards", str(zoo / "model_cards")]) == 0
     assert "1 card(s) checked, 0 error(s), 0 warning(s)" in capsys.readouterr().err
 
-    # the build step of the zoo's own publish workflow, as written, with the Pages address;
-    # this checkout stands for the `pip install zoo-cards` step before it
-    step = workflow_step(zoo / ".github/workflows/publish.yml", "build", "mkdocs build")
-    assert step["run"].strip() == "mkdocs build --strict"
+    # every script step of the zoo's own publish workflow, as written: the validation shards
+    # (no IR in the new zoo: all skipped), the merge of their reports and the site build with
+    # the Pages address; this checkout stands for the `pip install zoo-cards` steps
+    publish = zoo / ".github/workflows/publish.yml"
+    assert workflow_step(publish, "build", "mkdocs build")["run"].strip() == "mkdocs build --strict"
     # INTERIM, until the default templates ship inside the package (issue 10, item 1)
     (zoo / "templates").symlink_to(ROOT / "templates")
-    result = run_step(step, zoo, {"steps.pages.outputs.base_url": PAGES_URL}, pythonpath=ROOT)
-    assert result.returncode == 0, result.stderr[-3000:]
+    runs = [(step, {"matrix.shard": str(k)}) for k in (1, 2) for step in steps(publish, "validate")]
+    runs += [
+        (step, {"steps.pages.outputs.base_url": PAGES_URL}) for step in steps(publish, "build")
+    ]
+    for step, values in runs:
+        result = run_step(step, zoo, values, pythonpath=ROOT, home=tmp_path / "home")
+        assert result.returncode == 0, step["run"] + result.stderr[-3000:]
+    assert (zoo / "results/validation.json").is_file()
     urls = sitemap_urls(zoo / "site")
     assert f"{PAGES_URL}/models/squeezenet1.1/" in urls
     assert all(url.startswith(f"{PAGES_URL}/") for url in urls)
     home = (zoo / "site" / "index.html").read_text(encoding="utf-8")
     assert "<title>my-zoo</title>" in home
+
+
+def steps(workflow: Path, job: str) -> list[dict]:
+    """The script steps of `job` after its `pip install`."""
+    return [s for s in workflow_steps(workflow, job) if not s["run"].startswith("pip install")]
 
 
 def test_workflows_install_the_released_package(new_zoo: Path) -> None:

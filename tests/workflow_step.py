@@ -17,10 +17,15 @@ EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 
+def workflow_steps(workflow: Path, job: str) -> list[dict]:
+    """The steps of `job` that run a script (the others use actions)."""
+    steps = yaml.safe_load(workflow.read_text(encoding="utf-8"))["jobs"][job]["steps"]
+    return [step for step in steps if "run" in step]
+
+
 def workflow_step(workflow: Path, job: str, run_prefix: str) -> dict:
     """The one step of `job` whose `run:` starts with `run_prefix`."""
-    steps = yaml.safe_load(workflow.read_text(encoding="utf-8"))["jobs"][job]["steps"]
-    (step,) = [s for s in steps if s.get("run", "").startswith(run_prefix)]
+    (step,) = [s for s in workflow_steps(workflow, job) if s["run"].startswith(run_prefix)]
     return step
 
 
@@ -30,7 +35,7 @@ def expand(text: str, values: dict[str, str]) -> str:
 
 
 def run_step(
-    step: dict, cwd: Path, values: dict[str, str], pythonpath: Path
+    step: dict, cwd: Path, values: dict[str, str], pythonpath: Path, home: Path | None = None
 ) -> subprocess.CompletedProcess:
     """Run `step` as GitHub's runner would (`bash -e` on the script), with the step's env.
 
@@ -38,7 +43,7 @@ def run_step(
     """
     env = {
         "PATH": f"{BIN}{os.pathsep}/usr/bin{os.pathsep}/bin",
-        "HOME": os.environ["HOME"],
+        "HOME": str(home or os.environ["HOME"]),
         "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"],
         "CI": "true",
         "GITHUB_ACTIONS": "true",
