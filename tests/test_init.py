@@ -55,7 +55,7 @@ def new_zoo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return zoo
 
 
-def test_new_zoo_checks_clean_and_builds_with_its_publish_step(
+def test_new_zoo_checks_clean_and_runs_its_workflow_steps(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     zoo = tmp_path / "my-zoo"
@@ -69,17 +69,18 @@ def test_new_zoo_checks_clean_and_builds_with_its_publish_step(
     assert main(["check", "--cards", str(zoo / "model_cards")]) == 0
     assert "1 card(s) checked, 0 error(s), 0 warning(s)" in capsys.readouterr().err
 
-    # every script step of the zoo's own publish workflow, as written: the validation shards
-    # (no IR in the new zoo: all skipped), the merge of their reports and the site build with
-    # the Pages address; this checkout stands for the `pip install zoo-cards` steps
+    # every script step of the zoo's pull-request check job (zoo check, site build) and of its
+    # publish workflow (validation shards: no IR, all skipped; the merge of their reports; the
+    # site build with the Pages address), as written; this checkout stands for `pip install`
     publish = zoo / ".github/workflows/publish.yml"
     assert workflow_step(publish, "build", "mkdocs build")["run"].strip() == "mkdocs build --strict"
     # INTERIM, until the default templates ship inside the package (issue 10, item 1)
     (zoo / "templates").symlink_to(ROOT / "templates")
-    runs = [(step, {"matrix.shard": str(k)}) for k in (1, 2) for step in steps(publish, "validate")]
-    runs += [
-        (step, {"steps.pages.outputs.base_url": PAGES_URL}) for step in steps(publish, "build")
-    ]
+    runs = [(step, {}) for step in steps(zoo / ".github/workflows/pr-checks.yml", "check")]
+    for shard in ("1", "2"):
+        runs += [(step, {"matrix.shard": shard}) for step in steps(publish, "validate")]
+    pages = {"steps.pages.outputs.base_url": PAGES_URL}
+    runs += [(step, pages) for step in steps(publish, "build")]
     for step, values in runs:
         result = run_step(step, zoo, values, pythonpath=ROOT, home=tmp_path / "home")
         assert result.returncode == 0, step["run"] + result.stderr[-3000:]
