@@ -1,7 +1,8 @@
-"""Count the GFLOPs and MParams of an OpenVINO model the way Open Model Zoo publishes them.
+"""Count the GFLOPs and MParams of an OpenVINO model under a named convention (conventions.py).
 
-The per-op rules follow openvinotoolkit/model_analyzer (`model_analyzer/layer_provider.py`, "MA"
-below): FLOPs = 2 x MACs for convolutions and matrix products, unit costs per output element else.
+The shared per-op rules follow openvinotoolkit/model_analyzer (`model_analyzer/layer_provider.py`,
+"MA" below): FLOPs = 2 x MACs for products, unit costs per output element else; the model is
+constant-folded on a copy first, as MA's figures are. Rules that differ register per convention.
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ from dataclasses import dataclass, field
 
 import openvino
 from openvino import Input, Node, Output
+from openvino.passes import ConstantFolding, Manager
+
+from generator.conventions import CONVENTIONS, DEFAULT_CONVENTION
 
 # Every MA primitive (add, mul, cmp, max, exp, sqrt, ...) costs 1, so these are sums of primitives.
 # Cost per element of output 0; the comment is MA's formula (its class name when it differs).
@@ -50,9 +54,6 @@ PER_ELEMENT: dict[str, int] = {
     "LogSoftmax": 6,  # LogSoftMax: softmax + log
     "Tanh": 6,  # sigmoid (3) + 2 mul + sum
     "Mish": 10,  # x * tanh(ln(1 + e^x)): mul + tanh (6) + log + sum + exp
-    # Not in MA: the tanh form 0.5x(1 + tanh(c(x + 0.044715x^3))) in MA primitives, both modes:
-    # x^3 (2 mul) + 0.044715* (mul) + x+ (sum) + c* (mul) + tanh (6) + 1+ (sum) + 0.5x* (2 mul)
-    "Gelu": 14,
     # Not in MA under this name: MA's BatchNormalization is a ScaleShift, 2 (mul + add)
     "BatchNormInference": 2,
 }
@@ -142,8 +143,24 @@ _RECURRENT_WEIGHTS: dict[str, tuple[int, int]] = {
     "LSTMSequence": (4, 5),
 }
 
+# The tanh form 0.5x(1 + tanh(c(x + 0.044715x^3))) in MA primitives, both modes: x^3 (2 mul) +
+# 0.044715* (mul) + x+ (sum) + c* (mul) + tanh (6) + 1+ (sum) + 0.5x* (2 mul). MA has no rule: 0.
+GELU = 14
+
+# Per hidden value, step and direction of a recurrent op under `full`, besides the gate products:
+# the sum of the two products and the bias (2 per gate value), sigmoid 3, tanh 6, and the update.
+RECURRENT_GATES: dict[str, int] = {
+    # 1 gate: 2 + tanh
+    "RNN": 2 + 6,
+    # 3 gates: 3 x 2 + z, r sigmoids (2 x 3) + tanh + r*(.) (1) + (1 - z)h~ + zh (4)
+    "GRU": 6 + 6 + 6 + 1 + 4,
+    # 4 gates: 4 x 2 + i, f, o sigmoids (3 x 3) + g tanh + c = fc + ig (3) + tanh(c) + o*(.) (1)
+    "LSTM": 8 + 9 + 6 + 3 + 6 + 1,
+}
+
 Cost = Callable[[Node], float | None]  # None: the rule does not apply, the op is reported unknown
-COSTS: dict[str, Cost] = {}
+COSTS: dict[str, Cost] = {}  # rules of every convention
+CONVENTION_COSTS: dict[str, dict[str, Cost]] = {name: {} for name in CONVENTIONS}
 
 
 class DynamicDimension(Exception):
@@ -156,10 +173,13 @@ class ComplexityCount:
 
     flops: int
     params: int
-    flops_by_type: dict[str, int]
+    flops_by_type: dict[str, int]  # op type -> FLOPs, every type with a rule (0 included)
     unknown_ops: dict[str, int]  # op type -> count, no rule: contributes 0
     dynamic_ops: dict[str, int]  # op type -> count, needs a dynamic dimension: contributes 0
     dynamic_inputs: dict[str, str] = field(default_factory=dict)  # input -> shape, "[?,3,8,8]"
+    params_by_type: dict[str, int] = field(default_factory=dict)  # by the op type using them
+    ops_by_type: dict[str, int] = field(default_factory=dict)  # op type -> ops computed at run time
+    convention: str = DEFAULT_CONVENTION
 
     @property
     def gflops(self) -> float:
@@ -175,14 +195,29 @@ class ComplexityCount:
 
 
 def count_complexity(
-    model: openvino.Model, shapes: Mapping[str, Sequence[int]] | None = None
+    model: openvino.Model,
+    shapes: Mapping[str, Sequence[int]] | None = None,
+    convention: str = DEFAULT_CONVENTION,
+    *,
+    fold: bool = True,
 ) -> ComplexityCount:
-    """Count FLOPs and parameters; `shapes` (input name -> dims) overrides the input shapes."""
+    """Count FLOPs and parameters; `shapes` (input name -> dims) overrides the input shapes.
+
+    Counts a constant-folded copy (`fold`): subgraphs computed from shapes and constants become
+    the constants the runtime computes once. The caller's model is never changed.
+    """
+    if convention not in CONVENTIONS:
+        raise ValueError(f"unknown convention '{convention}' (known: {', '.join(CONVENTIONS)})")
+    if shapes or fold:
+        model = model.clone()  # reshape and folding work in place
     if shapes:
-        model = model.clone()  # reshape works in place; the caller's model stays as it was
         model.reshape({name: openvino.PartialShape(list(dims)) for name, dims in shapes.items()})
+    if fold:
+        manager = Manager()
+        manager.register_pass(ConstantFolding())
+        manager.run_passes(model)
     weights = _Weights()
-    tally = _count_ops(model, weights)
+    tally = _count_ops(model, weights, rules(convention))
     flops_by_type = {kind: round(flops) for kind, flops in sorted(tally.flops.items())}
     return ComplexityCount(
         flops=sum(flops_by_type.values()),
@@ -195,14 +230,24 @@ def count_complexity(
             for port in model.inputs
             if port.get_partial_shape().is_dynamic
         },
+        params_by_type=dict(sorted(weights.by_type.items())),
+        ops_by_type=dict(sorted(tally.ops.items())),
+        convention=convention,
     )
 
 
-def cost(*kinds: str) -> Callable[[Cost], Cost]:
-    """Register a cost function for op types."""
+def rules(convention: str) -> dict[str, Cost]:
+    """The cost rules of a convention: the shared ones and its own."""
+    return {**COSTS, **CONVENTION_COSTS[convention]}
+
+
+def cost(*kinds: str, convention: str | None = None) -> Callable[[Cost], Cost]:
+    """Register a cost function for op types, for every convention or for one."""
 
     def register(function: Cost) -> Cost:
-        COSTS.update(dict.fromkeys(kinds, function))
+        (COSTS if convention is None else CONVENTION_COSTS[convention]).update(
+            dict.fromkeys(kinds, function)
+        )
         return function
 
     return register
@@ -212,7 +257,14 @@ def _per_element(ops_per_element: int) -> Cost:
     return lambda node: ops_per_element * _size(_out(node))
 
 
+def _free(node: Node) -> float:
+    """Counted, at 0: the convention gives the op no cost (unlike an op without a rule)."""
+    return 0
+
+
 COSTS.update({kind: _per_element(ops) for kind, ops in PER_ELEMENT.items()})
+CONVENTION_COSTS["model-analyzer"]["Gelu"] = _free
+CONVENTION_COSTS["full"]["Gelu"] = _per_element(GELU)
 
 
 @cost("Convolution", "DeformableConvolution")
@@ -258,17 +310,36 @@ def _matmul(node: Node) -> float:
     return 2 * _size(_out(node)) * (a[-2] if transposed else a[-1])
 
 
-@cost(*_RECURRENT_WEIGHTS)
-def _recurrent(node: Node) -> float:
-    """2 x N x T x (|W| + |R|): the gate products X.W^T and H.R^T of every step and direction.
+cost(*_RECURRENT_WEIGHTS, "ScaledDotProductAttention", convention="model-analyzer")(_free)
 
-    Not in MA (LSTMSequence is uncounted there); its 2 x MAC rule for Gemm applied to the gates.
-    W is [gates x H, I] ([dirs, gates x H, I] for sequences); gate activations are not counted.
+
+@cost(*_RECURRENT_WEIGHTS, convention="full")
+def _recurrent(node: Node) -> float:
+    """2 x N x T x (|W| + |R|) + N x T x dirs x H x gates: every step and direction.
+
+    The gate products X.W^T and H.R^T at MA's 2 x MAC (W is [gates x H, I], [dirs, gates x H, I]
+    for sequences), then RECURRENT_GATES per hidden value with the default activations.
     """
-    w, r = _RECURRENT_WEIGHTS[node.get_type_name()]
+    kind = node.get_type_name()
+    w, r = _RECURRENT_WEIGHTS[kind]
     x = _in(node, 0)
     steps = x[1] if len(x) == 3 else 1
-    return 2 * x[0] * steps * (_size(_in(node, w)) + _size(_in(node, r)))
+    attributes = node.get_attributes()
+    directions = 2 if attributes.get("direction") == "bidirectional" else 1
+    gates = RECURRENT_GATES[kind.removesuffix("Cell").removesuffix("Sequence")]
+    products = 2 * (_size(_in(node, w)) + _size(_in(node, r)))
+    return x[0] * steps * (products + directions * attributes["hidden_size"] * gates)
+
+
+@cost("ScaledDotProductAttention", convention="full")
+def _attention(node: Node) -> float:
+    """Q [..., L, E], K [..., S, E], V [..., S, Ev] -> [..., L, Ev]; per score (batch x L x S):
+    Q.K^T (2 x E), the scale (1: the op always scales, by 1/sqrt(E) when not given), softmax
+    (5, as Softmax), a mask (1, when given or causal) and P.V (2 x Ev)."""
+    out, e, s = _out(node), _in(node, 0)[-1], _in(node, 1)[-2]
+    scores = _size(out) // out[-1] * s
+    masked = node.get_input_size() > 3 or node.get_attributes().get("causal", False)
+    return scores * (2 * e + 1 + PER_ELEMENT["Softmax"] + masked + 2 * out[-1])
 
 
 @cost("MaxPool", "AvgPool")
@@ -284,10 +355,16 @@ def _roi_pooling(node: Node) -> float:
     return _size(_out(node)) * math.prod(i // o for i, o in spatial)
 
 
-@cost("MVN")
+@cost("MVN", convention="full")
 def _mvn(node: Node) -> float:
-    """out x (5 if normalize_variance else 2); MA Mvn."""
+    """out x (5 if normalize_variance else 2): mean (2), subtract, and variance scaling (2)."""
     return (5 if node.get_attributes()["normalize_variance"] else 2) * _size(_out(node))
+
+
+@cost("MVN", convention="model-analyzer")
+def _mvn_as_model_analyzer(node: Node) -> float:
+    """out x 2: MA Mvn compares the attribute to '1', but OpenVINO gives it as a bool."""
+    return 2 * _size(_out(node))
 
 
 @cost("Power")
@@ -309,11 +386,13 @@ class _Tally:
     flops: Counter[str] = field(default_factory=Counter)
     unknown: Counter[str] = field(default_factory=Counter)
     dynamic: Counter[str] = field(default_factory=Counter)
+    ops: Counter[str] = field(default_factory=Counter)
 
     def add(self, other: _Tally, times: int = 1) -> None:
         self.flops.update({kind: flops * times for kind, flops in other.flops.items()})
         self.unknown.update(other.unknown)
         self.dynamic.update(other.dynamic)
+        self.ops.update(other.ops)
 
 
 @dataclass
@@ -322,6 +401,7 @@ class _Weights:
 
     params: int = 0
     seen: set[int] = field(default_factory=set)
+    by_type: Counter[str] = field(default_factory=Counter)
 
     def visit(self, node: Node, constant: set[int]) -> None:
         """MA counts every constant input of an op; we skip shapes, axes, indices (not float)."""
@@ -335,10 +415,12 @@ class _Weights:
                 for root in _constant_roots(source):
                     if root.get_instance_id() not in self.seen:
                         self.seen.add(root.get_instance_id())
-                        self.params += _size(root.get_output_shape(0))
+                        size = _size(root.get_output_shape(0))
+                        self.params += size
+                        self.by_type[node.get_type_name()] += size
 
 
-def _count_ops(model: openvino.Model, weights: _Weights) -> _Tally:
+def _count_ops(model: openvino.Model, weights: _Weights, costs: Mapping[str, Cost]) -> _Tally:
     """Cost of every op of one (sub)model; constant subgraphs are folded at compile time: free."""
     tally = _Tally()
     ops = model.get_ordered_ops()
@@ -348,15 +430,16 @@ def _count_ops(model: openvino.Model, weights: _Weights) -> _Tally:
         if node.get_instance_id() in constant:
             continue
         weights.visit(node, constant)
+        tally.ops[kind] += 1
         if kind in _SUBGRAPH_OPS:
-            tally.add(_count_bodies(node, weights))
+            tally.add(_count_bodies(node, weights, costs))
         elif kind in FREE:
             continue
-        elif kind not in COSTS:
+        elif kind not in costs:
             tally.unknown[kind] += 1
         else:
             try:
-                flops = COSTS[kind](node)
+                flops = costs[kind](node)
             except DynamicDimension:
                 tally.dynamic[kind] += 1
                 continue
@@ -367,7 +450,7 @@ def _count_ops(model: openvino.Model, weights: _Weights) -> _Tally:
     return tally
 
 
-def _count_bodies(node: Node, weights: _Weights) -> _Tally:
+def _count_bodies(node: Node, weights: _Weights, costs: Mapping[str, Cost]) -> _Tally:
     """If: the costlier branch (one runs); Loop, TensorIterator: body x iterations.
 
     The weights of every body count. An unknown trip count counts the body once, reported dynamic.
@@ -375,17 +458,18 @@ def _count_bodies(node: Node, weights: _Weights) -> _Tally:
     kind = node.get_type_name()
     tally = _Tally()
     if kind == "If":
-        branches = [_count_ops(node.get_function(i), weights) for i in (0, 1)]
+        branches = [_count_ops(node.get_function(i), weights, costs) for i in (0, 1)]
         costlier = max(branches, key=lambda branch: sum(branch.flops.values()))
         tally.flops.update(costlier.flops)
         for branch in branches:
             tally.unknown.update(branch.unknown)
             tally.dynamic.update(branch.dynamic)
+            tally.ops.update(branch.ops)
         return tally
     iterations = node.get_num_iterations()
     if iterations < 1:
         tally.dynamic[kind] += 1
-    tally.add(_count_ops(node.get_function(), weights), times=max(iterations, 1))
+    tally.add(_count_ops(node.get_function(), weights, costs), times=max(iterations, 1))
     return tally
 
 

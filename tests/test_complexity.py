@@ -203,7 +203,7 @@ def test_loop_counts_its_body_per_iteration(tmp_path: Path) -> None:
     assert count.params == 16
 
 
-def test_lstm_sequence_is_two_macs_of_its_gate_products(tmp_path: Path) -> None:
+def test_lstm_sequence_per_step_with_its_gates(tmp_path: Path) -> None:
     batch, steps, inputs, hidden = 2, 3, 5, 4
     x = ops.parameter([batch, steps, inputs], np.float32, name="x")
     h = ops.parameter([batch, 1, hidden], np.float32, name="h")
@@ -211,10 +211,31 @@ def test_lstm_sequence_is_two_macs_of_its_gate_products(tmp_path: Path) -> None:
     lengths = ops.constant(np.full(batch, steps, np.int32))
     w, r, b = weights(1, 16, inputs), weights(1, 16, hidden), weights(1, 16)  # 4 gates x 4
     y = ops.lstm_sequence(x, h, c, lengths, w, r, b, hidden, "forward").output(0)
-    count = count_complexity(save_and_read(tmp_path, [y], [x, h, c]))
-    # per sample and step: X.W^T (16x5 MACs) + H.R^T (16x4 MACs)
-    assert count.flops_by_type == {"LSTMSequence": 2 * batch * steps * (16 * 5 + 16 * 4)}
-    assert count.params == 16 * 5 + 16 * 4 + 16  # the int lengths are not a weight
+    model = save_and_read(tmp_path, [y], [x, h, c])
+    full = count_complexity(model, convention="full")
+    # per sample and step: X.W^T (16x5 MACs) + H.R^T (16x4 MACs), then per hidden value:
+    # 4 gates x (product sum + bias) 8, sigmoid i, f, o 9, tanh g 6, c = fc + ig 3, tanh c 6, o* 1
+    products = 2 * (16 * 5 + 16 * 4)
+    assert full.flops_by_type == {"LSTMSequence": batch * steps * (products + hidden * 33)}
+    assert full.params == 16 * 5 + 16 * 4 + 16  # the int lengths are not a weight
+    analyzer = count_complexity(model)  # model_analyzer has no rule for recurrent ops
+    assert analyzer.flops_by_type == {"LSTMSequence": 0} and analyzer.unknown_ops == {}
+    assert analyzer.params == full.params
+
+
+def test_bidirectional_gru_sequence_counts_both_directions(tmp_path: Path) -> None:
+    batch, steps, inputs, hidden = 1, 4, 3, 2
+    x = ops.parameter([batch, steps, inputs], np.float32, name="x")
+    h = ops.parameter([batch, 2, hidden], np.float32, name="h")
+    lengths = ops.constant(np.full(batch, steps, np.int32))
+    w, r, b = weights(2, 6, inputs), weights(2, 6, hidden), weights(2, 6)  # 3 gates x 2, 2 dirs
+    y = ops.gru_sequence(x, h, lengths, w, r, b, hidden, "bidirectional").output(0)
+    model = save_and_read(tmp_path, [y], [x, h])
+    # both directions: 2 x (6x3 + 6x2) MACs; per hidden value and direction: 3 gates x 2,
+    # z and r sigmoids 6, tanh 6, r* 1, (1 - z)h~ + zh 4 = 23
+    per_step = 2 * (2 * 6 * 3 + 2 * 6 * 2) + 2 * hidden * 23
+    assert count_complexity(model, convention="full").flops == batch * steps * per_step
+    assert count_complexity(model, convention="model-analyzer").flops == 0
 
 
 def test_pooling_costs_kernel_elements_per_output(tmp_path: Path) -> None:
@@ -252,9 +273,7 @@ def test_softmax(tmp_path: Path) -> None:
         (lambda x: ops.hswish(x), 4),  # div + min + max + sum
         (lambda x: ops.swish(x), 5),  # div + sum + div + exp + mul
         (lambda x: ops.mish(x), 1 + 6 + 1 + 1 + 1),  # mul + tanh + log + sum + exp
-        (lambda x: ops.gelu(x, "erf"), 14),  # tanh form in unit ops, see PER_ELEMENT
         (lambda x: ops.maximum(x, x), 1),
-        (lambda x: ops.mvn(x, np.int64([2, 3]), True, 1e-9, "inside_sqrt"), 5),
         (lambda x: ops.power(x, np.float32(2)), 1 + 1 + (2 - 1)),  # mul + add + (p - 1) mul
     ],
 )
@@ -265,6 +284,55 @@ def test_activation_costs_per_value(
     count = count_complexity(save_and_read(tmp_path, [build(x)], [x]))
     assert count.flops == per_value * 32
     assert count.unknown_ops == {}
+
+
+@pytest.mark.parametrize(
+    ("build", "analyzer", "full"),
+    [
+        # model_analyzer has no Gelu rule; in full, the tanh form in unit ops (see GELU)
+        (lambda x: ops.gelu(x, "erf"), 0, 14),
+        (lambda x: ops.gelu(x, "tanh"), 0, 14),
+        # MA's Mvn reads normalize_variance as '1', OpenVINO gives True: always 2 there
+        (lambda x: ops.mvn(x, np.int64([2, 3]), True, 1e-9, "inside_sqrt"), 2, 5),
+        (lambda x: ops.mvn(x, np.int64([2, 3]), False, 1e-9, "inside_sqrt"), 2, 2),
+    ],
+)
+def test_gelu_and_mvn_per_convention(
+    tmp_path: Path, build: Callable[[ov.Node], ov.Node], analyzer: int, full: int
+) -> None:
+    x = ops.parameter([1, 2, 4, 4], np.float32, name="x")
+    model = save_and_read(tmp_path, [build(x)], [x])
+    assert count_complexity(model, convention="model-analyzer").flops == analyzer * 32
+    assert count_complexity(model, convention="full").flops == full * 32
+    assert count_complexity(model).convention == "model-analyzer"  # the default
+
+
+@pytest.mark.parametrize(
+    ("mask", "scale", "causal"),
+    [(False, False, False), (True, False, False), (True, True, False), (False, True, True)],
+)
+def test_attention_is_its_products_scale_mask_and_softmax(
+    tmp_path: Path, mask: bool, scale: bool, causal: bool
+) -> None:
+    batch, heads, length, source, e, ev = 2, 3, 4, 5, 8, 6
+    q = ops.parameter([batch, heads, length, e], np.float32, name="q")
+    k = ops.parameter([batch, heads, source, e], np.float32, name="k")
+    v = ops.parameter([batch, heads, source, ev], np.float32, name="v")
+    extra = []
+    if mask or scale:
+        extra.append(weights(length, source) if mask else np.float32(0))
+    if scale:
+        extra.append(np.float32(0.5))
+    y = ops.scaled_dot_product_attention(q, k, v, *extra, causal=causal)
+    model = save_and_read(tmp_path, [y], [q, k, v])
+    scores = batch * heads * length * source
+    # per score: Q.K^T 2 x E, scale 1 (the default 1/sqrt(E) too), softmax 5, mask 1, P.V 2 x Ev
+    per_score = 2 * e + 1 + 5 + (mask or causal) + 2 * ev
+    assert count_complexity(model, convention="full").flops == scores * per_score
+    assert count_complexity(model, convention="model-analyzer").flops == 0
+    # the mask and the scale are constant inputs: parameters, as model_analyzer counts them
+    count = count_complexity(model)
+    assert count.params == sum(np.size(value) for value in extra) and not count.dynamic
 
 
 def test_unknown_ops_are_reported_not_guessed(tmp_path: Path) -> None:
