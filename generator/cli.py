@@ -12,6 +12,7 @@ from pathlib import Path
 
 from generator.catalog import Catalog, CatalogError, load_catalog
 from generator.checks import run_checks
+from generator.conventions import CONVENTIONS, DEFAULT_CONVENTION
 from generator.export import schema_json
 from generator.findings import Finding, format_findings
 from generator.results import ValidationResult
@@ -70,6 +71,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 timeout=args.timeout,
                 cache_dir=args.cache,
                 progress=True,
+                convention=args.convention,
             )
 
         results = run()
@@ -285,6 +287,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     validate.add_argument("--device", default="CPU", help="OpenVINO device (default: CPU)")
     validate.add_argument("--precision", choices=PRECISIONS, help="only this IR precision")
+    validate.add_argument(
+        "--convention",
+        choices=list(CONVENTIONS),
+        default=DEFAULT_CONVENTION,
+        help=f"how GFLOPs are counted (default: {DEFAULT_CONVENTION}; see README)",
+    )
     validate.add_argument("--jobs", type=int, default=1, metavar="N", help="models in parallel")
     validate.add_argument(
         "--tolerance", default="1%", help="allowed GFLOPs/MParams difference (default: 1%%)"

@@ -244,18 +244,17 @@ def compare_complexity(
     mismatches = []
     if complexity is None:
         return mismatches
-    unknown = ", ".join(sorted(probe.unknown_ops))
     for key in ("gflops", "mparams"):
         card: float | None = getattr(complexity, key)
         ir: float | None = getattr(probe, key)
         if card is None or ir is None or abs(card - ir) <= tolerance * ir:
             continue
         ratio = card / ir if ir else math.inf
-        hint = f"ratio {ratio:.2f}"
+        hint = f"ratio {ratio_text(ratio)}"
         if NEAR_TWO[0] <= ratio <= NEAR_TWO[1] or NEAR_TWO[0] <= 1 / ratio <= NEAR_TWO[1]:
             hint += ": MACs vs FLOPs?"
-        if unknown and key == "gflops":
-            hint += f"; no cost rule for {unknown}, counted as 0"
+        if key == "gflops" and ratio > 1:  # ops counted as 0 can only make the IR's figure lower
+            hint += uncounted_hint(probe)
         verb = "computes" if key == "gflops" else "holds"
         mismatches.append(
             Mismatch(
@@ -266,3 +265,24 @@ def compare_complexity(
             )
         )
     return mismatches
+
+
+def ratio_text(ratio: float) -> str:
+    """3 decimals, so that a 1% miss shows (0.986); more when those round a miss to 1.000."""
+    if not math.isfinite(ratio):
+        return str(ratio)
+    digits = 3
+    while digits < 6 and round(ratio, digits) == 1 and ratio != 1:
+        digits += 1
+    return f"{ratio:.{digits}f}"
+
+
+def uncounted_hint(probe: Probe) -> str:
+    """Ops the count gave 0 although they compute: no cost rule, or none in the convention."""
+    hint = ""
+    if probe.unknown_ops:
+        hint += f"; no cost rule for {', '.join(sorted(probe.unknown_ops))}, counted as 0"
+    free = sorted(k for k, share in probe.breakdown.items() if share.ops and share.gflops == 0)
+    if free and probe.convention:
+        hint += f"; {', '.join(free)} counted as 0 by the {probe.convention} convention"
+    return hint

@@ -14,9 +14,9 @@ from datetime import UTC, datetime
 import numpy as np
 import openvino
 
-from generator.complexity import count_complexity
+from generator.complexity import ComplexityCount, count_complexity
 from generator.ir_compare import concrete_shape, dim_text, match_tensors
-from generator.results import Probe, ProbeJob, TensorInfo, Timings
+from generator.results import OpFigures, Probe, ProbeJob, TensorInfo, Timings
 from generator.schema import Tensor
 
 
@@ -51,8 +51,9 @@ def run_stages(job: ProbeJob, core: openvino.Core, probe: Probe) -> None:
             ports = zip(model.inputs, shapes, strict=True)
             model.reshape({port: openvino.PartialShape(shape) for port, shape in ports})
     with stage("complexity count failed", timings, "count"):
-        count = count_complexity(model)
+        count = count_complexity(model, convention=job.convention)  # folds a copy: compiles model
     probe.gflops, probe.mparams, probe.unknown_ops = count.gflops, count.mparams, count.unknown_ops
+    probe.convention, probe.breakdown = count.convention, breakdown(count)
     if count.unknown_ops:
         probe.warnings.append(
             "complexity: no cost rule for "
@@ -83,6 +84,20 @@ def run_stages(job: ProbeJob, core: openvino.Core, probe: Probe) -> None:
         else 0
         for port, result in zip(compiled.outputs, results, strict=True)
     ]
+
+
+def breakdown(count: ComplexityCount) -> dict[str, OpFigures]:
+    """GFLOPs and MParams per op type that has a cost rule or holds weights, largest first."""
+    kinds = {*count.flops_by_type, *count.params_by_type}
+    figures = {
+        kind: OpFigures(
+            ops=count.ops_by_type.get(kind, 0),
+            gflops=count.flops_by_type.get(kind, 0) / 1e9,
+            mparams=count.params_by_type.get(kind, 0) / 1e6,
+        )
+        for kind in kinds
+    }
+    return dict(sorted(figures.items(), key=lambda item: (-item[1].gflops, -item[1].mparams)))
 
 
 @contextmanager

@@ -22,6 +22,7 @@ from mkdocs.structure.pages import Page
 
 from generator.catalog import Catalog, CatalogError, load_catalog
 from generator.checks import run_checks
+from generator.conventions import CONVENTIONS, DEFAULT_CONVENTION
 from generator.export import models_csv, models_json, schema_json
 from generator.pages import site_assets, site_pages
 from generator.render import render
@@ -64,6 +65,8 @@ class ZooConfig(Config):
     # validate every card with a local IR on each build (cached); a mismatch stops the build
     validation = c.Type(bool, default=False)
     device = c.Type(str, default="CPU")
+    # how `validation` counts GFLOPs: the same default as `zoo validate --convention`
+    convention = c.Choice(tuple(CONVENTIONS), default=DEFAULT_CONVENTION)
     # measurements of the validation: outside the checkout by default (the user's cache folder)
     cache = c.Type(str, default=str(DEFAULT_CACHE))
     # report files (glob patterns) of `zoo validate --report`, e.g. from other machines
@@ -110,7 +113,10 @@ class ZooPlugin(BasePlugin[ZooConfig]):
         if not self.config.validation:
             return reported
         measured = validate_catalog(
-            catalog, device=self.config.device, cache_dir=base / self.config.cache
+            catalog,
+            device=self.config.device,
+            cache_dir=base / self.config.cache,
+            convention=self.config.convention,
         )
         failures = result_findings(catalog, [r for r in measured if r.status in FAILED])
         for finding in failures:

@@ -34,6 +34,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from generator.atomic_file import write_atomic
+from generator.conventions import DEFAULT_CONVENTION, Convention
 from generator.schema import Tensor
 
 Status = Literal["passed", "failed", "error", "skipped"]
@@ -132,11 +133,20 @@ class Timings(BaseModel):
         return sum(dict(self).values())
 
 
+class OpFigures(BaseModel):
+    """Where a model's complexity goes: one op type's share."""
+
+    ops: Annotated[int, Field(ge=0)] = 0
+    gflops: Figure = None
+    mparams: Figure = None
+
+
 class ProbeJob(BaseModel):
     """What the worker needs: the IR, the device and the tensors the card documents."""
 
     xml: str  # absolute path
     device: str
+    convention: Convention = DEFAULT_CONVENTION
     inputs: list[Tensor] = []  # run with these shapes where the IR is dynamic
     outputs: list[Tensor] = []  # names only: an IR tensor is reported by the card's name
 
@@ -150,6 +160,8 @@ class Probe(BaseModel):
     input_shapes: list[list[int]] = []  # the concrete shapes used for counting and inference
     gflops: float | None = None
     mparams: float | None = None
+    convention: str | None = None  # the counting convention of gflops
+    breakdown: dict[str, OpFigures] = {}  # op type -> share, largest GFLOPs first
     unknown_ops: dict[str, int] = {}
     warnings: list[str] = []
     inferred: list[list[int]] | None = None
@@ -174,6 +186,10 @@ class ValidationResult(BaseModel):
     documented_mparams: Figure = None
     measured_gflops: Figure = None
     measured_mparams: Figure = None
+    convention: Name | None = Field(None, description="How the measured GFLOPs were counted.")
+    breakdown: Annotated[dict[Name, OpFigures], clip_items(1_000)] = Field(
+        {}, description="Op type -> its ops, GFLOPs and MParams."
+    )
     inputs: Annotated[list[TensorInfo], clip_items(1_000)] = []
     outputs: Annotated[list[TensorInfo], clip_items(1_000)] = []
     unknown_ops: Annotated[dict[Name, int], clip_items(1_000)] = {}

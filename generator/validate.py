@@ -17,6 +17,7 @@ from pathlib import Path
 
 from generator.card_paths import OutsideCard, card_path
 from generator.catalog import CardSource, Catalog
+from generator.conventions import DEFAULT_CONVENTION, Convention
 from generator.findings import Finding
 from generator.ir_compare import compare_complexity, compare_tensors
 from generator.model_files import ir_files
@@ -55,8 +56,10 @@ def validate_catalog(
     timeout: float = 300.0,
     cache_dir: Path | None = DEFAULT_CACHE,
     progress: bool = False,
+    convention: Convention = DEFAULT_CONVENTION,
 ) -> list[ValidationResult]:
-    """Validate the named cards (all when None) on `device`; one result per card and precision.
+    """Validate the named cards (all when None) on `device`; one result per card and precision;
+    GFLOPs are counted under `convention` (generator/conventions.py).
 
     A card without a local IR is skipped; a broken, crashing or hanging IR is an `error` result
     of that card only. Probes are cached in `cache_dir` (None: no cache).
@@ -65,7 +68,7 @@ def validate_catalog(
     tasks, skipped = plan(sources, precision, device)
     cache = ValidationCache(cache_dir)
     with reporter(progress, len(tasks)) as report:
-        measured = run_tasks(tasks, device, jobs, timeout, tolerance, cache, report)
+        measured = run_tasks(tasks, device, jobs, timeout, tolerance, cache, report, convention)
     cache.save()
     order = {source.name: index for index, source in enumerate(catalog.cards)}
 
@@ -134,6 +137,7 @@ def run_tasks(
     tolerance: float,
     cache: ValidationCache,
     report: Callable[[ValidationResult], None],
+    convention: Convention = DEFAULT_CONVENTION,
 ) -> list[ValidationResult]:
     if not tasks:
         return []
@@ -141,7 +145,7 @@ def run_tasks(
     pool, threads = WorkerPool(jobs), ThreadPoolExecutor(jobs)
 
     def run(task: Task) -> ValidationResult:
-        probe, files, cached = measure(task, device, timeout, cache, pool)
+        probe, files, cached = measure(task, device, timeout, cache, pool, convention)
         return judge(task, probe, files, tolerance, device, cached)
 
     results = []
@@ -160,12 +164,21 @@ def run_tasks(
 
 
 def measure(
-    task: Task, device: str, timeout: float, cache: ValidationCache, pool: WorkerPool
+    task: Task,
+    device: str,
+    timeout: float,
+    cache: ValidationCache,
+    pool: WorkerPool,
+    convention: Convention = DEFAULT_CONVENTION,
 ) -> tuple[Probe, dict[str, str], bool]:
     """The task's probe, cached or fresh; worker failures (crash, timeout) are not cached."""
     card = task.source.card
     job = ProbeJob(
-        xml=str(task.xml.resolve()), device=device, inputs=card.inputs, outputs=card.outputs
+        xml=str(task.xml.resolve()),
+        device=device,
+        convention=convention,
+        inputs=card.inputs,
+        outputs=card.outputs,
     )
     try:
         files = {path.name: cache.sha256(path) for path in ir_files(task.xml)}
@@ -221,6 +234,8 @@ def judge(
         documented_mparams=complexity.mparams if complexity else None,
         measured_gflops=probe.gflops,
         measured_mparams=probe.mparams,
+        convention=probe.convention,
+        breakdown=probe.breakdown,
         inputs=probe.inputs,
         outputs=probe.outputs,
         unknown_ops=probe.unknown_ops,

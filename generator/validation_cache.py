@@ -5,9 +5,9 @@ made with a key that only this user can read (`cache-key`, 0600): a file that an
 there (a forged entry, a cache committed in a pull request) fails verification and is a miss.
 
 A probe is keyed by everything it depends on (IR bytes, documented tensors, OpenVINO, device,
-zoo-cards and the code of the measuring rules), so a cached probe is the probe a fresh run would
-measure. File hashes are remembered by (size, mtime, ctime, inode), as git's index does, so an
-unchanged catalog is not read again.
+counting convention, zoo-cards and the code of the measuring rules), so a cached probe is the
+probe a fresh run would measure. File hashes are remembered by (size, mtime, ctime, inode), as
+git's index does, so an unchanged catalog is not read again.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ MAX_ENTRY_BYTES = 16 * 1024 * 1024  # a larger file is not ours: a miss
 # A file written this recently may change again within the same mtime tick: hash it every time.
 RACY_NS = 2_000_000_000
 # the code that measures: a change to a cost rule or a probe stage measures every IR again
-RULE_MODULES = ("complexity.py", "ir_probe.py")
+RULE_MODULES = ("complexity.py", "conventions.py", "ir_probe.py")
 
 Stamps = TypeAdapter(dict[str, tuple[int, int, int, int, str]])
 
@@ -80,12 +80,14 @@ def _rules_fingerprint() -> str:
 
 
 def probe_key(job: ProbeJob, files: dict[str, str]) -> str:
-    """sha256 over the IR files' hashes, the documented tensors, the device and the versions."""
+    """sha256 over the IR files' hashes, the documented tensors, the device, the counting
+    convention and the versions."""
     material = {
         "zoo-cards": zoo_cards_version(),
         "rules": rules_fingerprint(),
         "openvino": openvino_version(),
         "device": job.device,
+        "convention": job.convention,
         "files": files,
         "inputs": [[t.name, t.shape] for t in job.inputs],
         "outputs": [t.name for t in job.outputs],

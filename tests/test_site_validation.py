@@ -106,7 +106,8 @@ def real_card(tmp_path: Path) -> Path:
 
 def test_build_validates_real_ir_and_shows_it(tmp_path: Path) -> None:
     cards = real_card(tmp_path)
-    config = site_config(tmp_path, cards, validation=True, cache=str(tmp_path / "cache"))
+    cache = str(tmp_path / "cache")
+    config = site_config(tmp_path, cards, validation=True, cache=cache, convention="full")
     built = mkdocs_build(config, tmp_path / "site")
     assert built.returncode == 0, built.stderr
     page = tmp_path / "site" / "models" / "squeezenet1.1-light" / "index.html"
@@ -114,6 +115,13 @@ def test_build_validates_real_ir_and_shows_it(tmp_path: Path) -> None:
     cpu = next(row for key, row in rows.items() if key.startswith("CPU"))
     assert cpu[1:3] == ["FP32", "✔ passed"]
     assert rows["GFLOPs"][1] == "0.709" and rows["GFLOPs"][2].startswith("0.70")
+    headers = [table[0] for table in html_tables(page)]
+    assert ["Figure", "Documented", "Measured (CPU FP32, full convention)"] in headers
+    # where the GFLOPs go: 26 convolutions hold the filters, their bias Adds the rest
+    assert rows["Convolution"][1] == "26" and rows["Convolution"][4] == "1.2316"
+    assert rows["Add"][4] == "0.0039"
+    assert float(rows["Convolution"][3].rstrip("%")) > 90
+    assert rows["ReduceMean (no cost rule: counted as 0)"][1:] == ["1", "-", "-", "-"]
     assert rows["Input data_0"][1:] == ["[1, 3, 224, 224] f32", "[1, 3, 224, 224] f32"]
     matrix = html_tables(tmp_path / "site" / "devices" / "index.html")[0]
     assert matrix[1] == ["squeezenet1.1-light", "✔ passed FP32"]

@@ -16,8 +16,16 @@ import pytest
 from conftest import BIN, write_card
 from generator.catalog import load_catalog
 from generator.cli import main
-from generator.ir_compare import Dim, concrete_dim, dim_problem, round_figure
-from generator.results import ValidationResult, read_report
+from generator.ir_compare import (
+    Dim,
+    compare_complexity,
+    concrete_dim,
+    dim_problem,
+    ratio_text,
+    round_figure,
+)
+from generator.results import OpFigures, Probe, ValidationResult, read_report
+from generator.schema import Complexity
 from generator.sharding import shard
 from generator.validate import result_findings, validate_catalog
 
@@ -115,6 +123,13 @@ def test_true_card_passes_with_every_measurement_recorded(zoo: tuple) -> None:
     }
     assert good.checked_at is not None and good.checked_at.utcoffset().total_seconds() == 0
     assert not good.cached
+    assert good.convention == "model-analyzer"
+    assert {kind: (f.ops, f.gflops, f.mparams) for kind, f in good.breakdown.items()} == {
+        "MatMul": (1, pytest.approx(irs.MATMUL_FLOPS / 1e9), pytest.approx(0.65536)),
+        "Convolution": (1, pytest.approx(irs.CONV_FLOPS / 1e9), pytest.approx(16 * 27 / 1e6)),
+        "Relu": (1, pytest.approx(irs.RELU_FLOPS / 1e9), 0),
+    }
+    assert list(good.breakdown) == ["Convolution", "MatMul", "Relu"]  # largest first
 
 
 def test_wrong_gflops_names_field_numbers_ratio_file_and_line(zoo: tuple) -> None:
@@ -125,20 +140,20 @@ def test_wrong_gflops_names_field_numbers_ratio_file_and_line(zoo: tuple) -> Non
     assert mismatch.field == "complexity.gflops"
     assert (
         mismatch.message
-        == "card says 0.0061, IR FP32/wrong-gflops.xml computes 0.004981 (ratio 1.22)"
+        == "card says 0.0061, IR FP32/wrong-gflops.xml computes 0.004981 (ratio 1.225)"
     )
     [finding] = result_findings(load_catalog(cards), [result])
     card = cards / "wrong-gflops" / "model.yml"
     assert finding.line == line_of(card, "gflops:") and finding.code == "ir-complexity"
     assert finding.text().endswith(
         f":{finding.line}:11: ir-complexity complexity.gflops: card says 0.0061, "
-        "IR FP32/wrong-gflops.xml computes 0.004981 (ratio 1.22)"
+        "IR FP32/wrong-gflops.xml computes 0.004981 (ratio 1.225)"
     )
 
 
 def test_ratio_of_two_suggests_macs_vs_flops(zoo: tuple) -> None:
     [mismatch] = zoo[1]["macs"].mismatches
-    assert mismatch.message.endswith("(ratio 0.50: MACs vs FLOPs?)")
+    assert mismatch.message.endswith("(ratio 0.500: MACs vs FLOPs?)")
 
 
 def test_wrong_mparams(zoo: tuple) -> None:
@@ -147,7 +162,7 @@ def test_wrong_mparams(zoo: tuple) -> None:
     assert [(m.field, m.documented, m.measured) for m in result.mismatches] == [
         ("complexity.mparams", "0.7", "0.6558")
     ]
-    assert "holds 0.6558 (ratio 1.07)" in result.mismatches[0].message
+    assert "holds 0.6558 (ratio 1.067)" in result.mismatches[0].message
 
 
 def test_wrong_output_shape_points_at_that_output(zoo: tuple) -> None:
@@ -594,3 +609,35 @@ def test_ir_files_stay_in_the_card_folder_and_are_regular_files(tmp_path: Path) 
         "error",
         "FP32/fifo.xml: the IR files must be regular files",
     )
+
+
+@pytest.mark.parametrize(
+    ("card", "hint"),
+    [
+        # the card is higher: the ops counted as 0 can explain it, so they are named
+        (1.015, "ratio 1.015; no cost rule for Erf, counted as 0; ScaledDotProductAttention "
+         "counted as 0 by the model-analyzer convention"),
+        # the card is lower: an op counted as 0 cannot explain that, so none is blamed
+        (0.986, "ratio 0.986"),
+        (0.5, "ratio 0.500: MACs vs FLOPs?"),
+    ],
+)  # fmt: skip
+def test_complexity_hints_blame_uncounted_ops_only_when_they_explain_the_gap(
+    card: float, hint: str
+) -> None:
+    probe = Probe(
+        gflops=1.0,
+        convention="model-analyzer",
+        unknown_ops={"Erf": 2},
+        breakdown={
+            "ScaledDotProductAttention": OpFigures(ops=2, gflops=0.0, mparams=0.0),
+            "MatMul": OpFigures(ops=4, gflops=1.0, mparams=1.0),
+        },
+    )
+    [mismatch] = compare_complexity(Complexity(gflops=card), probe, "x.xml", 0.01)
+    assert mismatch.message == f"card says {card}, IR x.xml computes 1.0 ({hint})"
+
+
+@pytest.mark.parametrize(("ratio", "text"), [(1.0144, "1.014"), (0.9996, "0.9996"), (1, "1.000")])
+def test_ratios_show_the_miss(ratio: float, text: str) -> None:
+    assert ratio_text(ratio) == text

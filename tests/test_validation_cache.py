@@ -20,6 +20,7 @@ from test_validate import CARD, add_model
 
 from conftest import ROOT, write_card
 from generator.cli import build_parser
+from generator.conventions import DEFAULT_CONVENTION
 from generator.plugin import ZooConfig
 from generator.results import Probe, read_report
 from generator.validation_cache import DEFAULT_CACHE, KEY_NAME, ValidationCache, cache_key
@@ -207,3 +208,26 @@ def test_a_new_cost_rule_measures_again_a_comment_does_not(checkout: Path, tmp_p
     text = rules.read_text()
     rules.write_text(text.replace('    "Add": 1,', '    "Add": 1,\n    "Cosh": 4,', 1))
     assert not cached()
+
+
+def test_the_convention_is_part_of_the_key(checkout: Path, tmp_path: Path) -> None:
+    """A probe counted under one convention is never the verdict under another; the CLI and
+    the site share the default."""
+    parser = build_parser()
+    assert parser.parse_args(["validate"]).convention == DEFAULT_CONVENTION
+    assert dict(ZooConfig._schema)["convention"].default == DEFAULT_CONVENTION
+    xdg, cache = tmp_path / "xdg", tmp_path / "cache"
+
+    def run(*convention: str) -> tuple[bool, str | None]:
+        args = ("validate", "--cache", str(cache), "--report", "report.json", *convention)
+        done = zoo(checkout, xdg, *args, "honest")
+        assert done.returncode == 0, done.stderr
+        [result] = read_report(checkout / "report.json").results
+        return result.cached, result.convention
+
+    assert run() == (False, "model-analyzer")
+    assert run("--convention", "full") == (False, "full")
+    assert run("--convention", "full") == (True, "full")
+    assert run("--convention", "model-analyzer") == (True, "model-analyzer")
+    bad = zoo(checkout, xdg, "validate", "--convention", "flops", "honest")
+    assert bad.returncode == 2 and "invalid choice: 'flops'" in bad.stderr
