@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site serve test lint bench clean models browser
+.PHONY: site serve test lint bench clean models browser vendor
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,11 +14,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
-# The site's browser libraries (tablesort, uPlot), pinned in package-lock.json; the plugin
-# copies them into the site. Reinstalled only when the lock file changes.
+# Maintainers only: the browser libraries (tablesort, uPlot) come from npm, pinned in
+# package-lock.json, and are committed in generator/static/ with their manifest. After changing
+# package.json or a file of generator/static/, run `make vendor`.
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $(NODE_STAMP)
+
+vendor: $(STAMP) $(NODE_STAMP)
+	$(BIN)/python -m generator.vendor
 
 # Chromium for the browser tests (Debian's package; we run as root)
 browser:
@@ -29,20 +33,20 @@ models: $(STAMP)
 	$(BIN)/python -m generator.model_sources
 
 ## Build the catalog website into site/
-site: $(STAMP) $(NODE_STAMP) models
+site: $(STAMP) models
 	$(BIN)/mkdocs build --strict
 
 ## Serve the site on http://127.0.0.1:8000 with live reload
-serve: $(STAMP) $(NODE_STAMP)
+serve: $(STAMP)
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
 ## Lint and run the whole test suite
-test: $(STAMP) $(NODE_STAMP) browser models
+test: $(STAMP) browser models
 	$(BIN)/ruff check generator tests bench
 	$(BIN)/ruff format --check generator tests bench
 	$(BIN)/pytest -n 2
 
-bench: $(STAMP) $(NODE_STAMP) browser models
+bench: $(STAMP) browser models
 	$(BIN)/python bench/build_scale.py
 	$(BIN)/python bench/validation.py
 	$(BIN)/python bench/catalog_browser.py

@@ -196,6 +196,48 @@ def cmd_info(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_render(args: argparse.Namespace) -> int:
+    from generator.render import environment
+    from generator.results import ReportError, merge_reports
+    from generator.site_files import SiteError, checked_catalog, report_paths, site_files
+    from generator.site_folder import RenderError, render_folder, watch
+
+    def once() -> int:
+        try:
+            catalog, errors = checked_catalog(args.cards)
+            if errors:
+                print_findings(errors, "text")
+                say(f"{len(errors)} error(s) in {args.cards}: nothing written, see `zoo check`")
+                return EXIT_FINDINGS
+            found = (path for pattern in args.results for path in report_paths(Path(), pattern))
+            results = merge_reports(sorted(found))
+            files = site_files(catalog, results, args.templates)
+            summary = render_folder(files, args.out, args.cards)
+        except (SiteError, RenderError, ReportError) as error:
+            raise UsageError(str(error)) from None
+        except OSError as error:
+            raise UsageError(f"{error.filename}: {error.strerror or error}") from None
+        say(f"{args.out}: {summary}")
+        return EXIT_OK
+
+    if not args.watch:
+        return once()
+
+    def again() -> None:
+        environment.cache_clear()  # a template added to the zoo's folder overrides from now on
+        try:
+            once()
+        except UsageError as error:
+            say(f"error: {error}")  # shown, and the next change tries again
+
+    say(f"watching {args.cards} and {args.templates}; Ctrl-C ends")
+    try:
+        watch([args.cards, args.templates], again)
+    except KeyboardInterrupt:
+        say("stopped watching")
+    return EXIT_OK
+
+
 def cmd_results_merge(args: argparse.Namespace) -> int:
     from generator.results import ReportError, merge_reports, write_report
 
@@ -388,6 +430,36 @@ def build_parser() -> argparse.ArgumentParser:
     info.add_argument("names", nargs="*", metavar="NAME", help="models (default: all)")
     info.add_argument("--format", choices=("json", "csv"), default="json")
     info.set_defaults(run=cmd_info)
+
+    render = sub.add_parser(
+        "render",
+        parents=[common],
+        help="write the generated pages, data and assets into a folder for any site engine",
+        description=(
+            "Write every file zoo-cards adds to the site into OUT (e.g. the docs folder that "
+            "MkDocs, ProperDocs or Zensical builds): only changed files are rewritten, files an "
+            "earlier run wrote that are gone are removed, other files are never touched."
+        ),
+    )
+    render.add_argument("out", type=Path, metavar="OUT", help="folder to write into")
+    render.add_argument(
+        "--templates",
+        type=Path,
+        default=Path("templates"),
+        metavar="DIR",
+        help="templates that override the packaged ones by name (default: templates)",
+    )
+    render.add_argument(
+        "--results",
+        action="append",
+        default=[],
+        metavar="PATTERN",
+        help="validation reports to show (glob, repeatable), e.g. 'results/*.json'",
+    )
+    render.add_argument(
+        "--watch", action="store_true", help="render again on each change of cards or templates"
+    )
+    render.set_defaults(run=cmd_render)
 
     results = sub.add_parser("results", help="work with validation reports")
     results_sub = results.add_subparsers(dest="action", required=True, metavar="ACTION")

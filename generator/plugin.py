@@ -1,13 +1,12 @@
-"""The MkDocs plugin (`plugins: [zoo]`): thin event glue around the catalog pipeline.
+"""The MkDocs plugin (`plugins: [zoo]`): thin event glue around generator/site_files.py.
 
-on_config loads and checks the cards and finds the vendored JS (before MkDocs cleans the old
-site, so a broken card leaves it intact); on_files adds every generated page, data file and
-vendored file in memory; on_serve watches the cards and templates so `mkdocs serve` reloads.
+on_config loads and checks the cards (before MkDocs cleans the old site, so a broken card leaves
+it intact) and adds the packaged CSS/JS to every page; on_files adds every generated file in
+memory; on_page_content sanitizes the generated pages; on_serve watches cards and templates.
 """
 
 from __future__ import annotations
 
-import glob
 import logging
 from pathlib import Path
 
@@ -20,47 +19,27 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from generator.catalog import Catalog, CatalogError, load_catalog
-from generator.checks import run_checks
+from generator.catalog import Catalog
 from generator.conventions import CONVENTIONS, DEFAULT_CONVENTION
-from generator.export import models_csv, models_json, schema_json
-from generator.pages import site_assets, site_pages
-from generator.render import render
-from generator.results import (
-    ReportError,
-    ValidationResult,
-    merge_reports,
-    merge_results,
-    results_json,
-)
+from generator.results import ReportError, ValidationResult, merge_reports, merge_results
 from generator.sanitize import sanitize_page
+from generator.site_files import (
+    MARKDOWN_EXTENSIONS,
+    SiteError,
+    checked_catalog,
+    report_paths,
+    site_files,
+)
 from generator.validate import DEFAULT_CACHE, result_findings, validate_catalog
-from generator.vendor import DEFAULT_NODE_MODULES, VendorError, vendor_files
+from generator.vendor import EXTRA_CSS, EXTRA_JAVASCRIPT
 
 log = logging.getLogger("mkdocs.plugins.zoo")
 FAILED = ("failed", "error")
 
 
-def matches(base: Path, pattern: str) -> list[Path]:
-    """Files a `results:` pattern matches; what the wildcards matched may not be a symlink
-    (a pull request could add one that points out of the checkout)."""
-    full = base / pattern
-    parts = full.parts
-    fixed = next((i for i, part in enumerate(parts) if glob.has_magic(part)), len(parts) - 1)
-    root = Path(*parts[:fixed])
-    found = []
-    for match in glob.glob(str(full)):
-        path = root
-        for part in Path(match).relative_to(root).parts:
-            path = path / part
-            if path.is_symlink():
-                raise ReportError(f"{match}: a report matched through a symlink ({path})")
-        found.append(Path(match))
-    return found
-
-
 class ZooConfig(Config):
     cards = c.Type(str, default="model_cards")
+    # the zoo's own templates: each overrides the packaged template of its name
     templates = c.Type(str, default="templates")
     # validate every card with a local IR on each build (cached); a mismatch stops the build
     validation = c.Type(bool, default=False)
@@ -71,8 +50,6 @@ class ZooConfig(Config):
     cache = c.Type(str, default=str(DEFAULT_CACHE))
     # report files (glob patterns) of `zoo validate --report`, e.g. from other machines
     results = c.ListOfItems(c.Type(str), default=[])
-    # where `npm ci` put the browser libraries; default: the zoo-cards checkout's node_modules
-    node_modules = c.Optional(c.Type(str))
 
 
 class ZooPlugin(BasePlugin[ZooConfig]):
@@ -84,28 +61,30 @@ class ZooPlugin(BasePlugin[ZooConfig]):
         base = Path(config.config_file_path or ".").resolve().parent
         self.cards_dir = base / self.config.cards
         self.templates_dir = base / self.config.templates
-        node_modules = base / self.config.node_modules if self.config.node_modules else None
         try:
-            self.vendor = vendor_files(node_modules or DEFAULT_NODE_MODULES)
-        except VendorError as error:
+            catalog, errors = checked_catalog(self.cards_dir)
+        except SiteError as error:
             raise PluginError(str(error)) from None
-        try:
-            catalog = load_catalog(self.cards_dir)
-        except CatalogError as error:
-            raise PluginError(str(error)) from None
-        errors = [finding for finding in run_checks(catalog) if finding.severity == "error"]
         for finding in errors:
             log.error(finding.text())
         if errors:
             raise PluginError(f"{len(errors)} problem(s) in {self.cards_dir}: see `zoo check`")
         self.catalog = catalog
         self.results = self.collect_results(catalog, base)
+        # the packaged CSS/JS on every page, before the zoo's own (which may override them)
+        for option, uris in (("extra_css", EXTRA_CSS), ("extra_javascript", EXTRA_JAVASCRIPT)):
+            listed = config[option]
+            present = {str(item) for item in listed}
+            listed[:0] = [uri for uri in uris if uri not in present]
+        config.markdown_extensions += [
+            name for name in MARKDOWN_EXTENSIONS if name not in config.markdown_extensions
+        ]
         return config
 
     def collect_results(self, catalog: Catalog, base: Path) -> list[ValidationResult]:
         try:
             paths = sorted(
-                path for pattern in self.config.results for path in matches(base, pattern)
+                path for pattern in self.config.results for path in report_paths(base, pattern)
             )
             reported = merge_reports(paths)
         except ReportError as error:
@@ -131,24 +110,16 @@ class ZooPlugin(BasePlugin[ZooConfig]):
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         catalog = self.catalog
         assert catalog is not None, "on_config runs first"
-        generated: list[File] = []
-        for page in site_pages(catalog, self.results):
-            content = render(self.templates_dir, page.template, **page.context)
-            generated.append(File.generated(config, page.path, content=content))
-        for asset in site_assets(catalog):
-            if asset.path is not None:
-                generated.append(File.generated(config, asset.uri, abs_src_path=str(asset.path)))
-            else:
-                generated.append(File.generated(config, asset.uri, content=asset.text or ""))
-        for uri, path in self.vendor:
-            generated.append(File.generated(config, uri, abs_src_path=str(path)))
-        data = {
-            "models.json": models_json(catalog, self.results),
-            "validation.json": results_json(self.results),
-            "models.csv": models_csv(catalog.cards),
-            "schema/model-card.schema.json": schema_json(),
-        }
-        generated += [File.generated(config, uri, content=text) for uri, text in data.items()]
+        try:
+            wanted = site_files(catalog, self.results, self.templates_dir)
+        except SiteError as error:
+            raise PluginError(str(error)) from None
+        generated = [
+            File.generated(config, file.uri, abs_src_path=str(file.path))
+            if file.path is not None
+            else File.generated(config, file.uri, content=file.content or b"")
+            for file in wanted
+        ]
         for file in generated:
             # nothing in docs/ (or anywhere else) may stand in for a generated file
             if (existing := files.get_file_from_path(file.src_uri)) is not None:
@@ -170,5 +141,6 @@ class ZooPlugin(BasePlugin[ZooConfig]):
         self, server: LiveReloadServer, config: MkDocsConfig, builder: object
     ) -> LiveReloadServer:
         server.watch(str(self.cards_dir))
-        server.watch(str(self.templates_dir))
+        if self.templates_dir.is_dir():
+            server.watch(str(self.templates_dir))
         return server

@@ -15,6 +15,15 @@ from markupsafe import Markup
 from generator.card_markdown import escape_text, render_block, render_inline
 from generator.vocab import FRAMEWORKS, task_title
 
+# the default templates: packaged in the wheel (mapped from the top-level templates/ at build
+# time), or that folder itself in a checkout
+PACKAGED_TEMPLATES = Path(__file__).resolve().parent / "templates"
+DEFAULT_TEMPLATES = (
+    PACKAGED_TEMPLATES
+    if PACKAGED_TEMPLATES.is_dir()
+    else Path(__file__).resolve().parents[1] / "templates"
+)
+
 
 def escape_value(value: object) -> Markup:
     """finalize of every expression: Markup passes, anything else is encoded as text."""
@@ -53,9 +62,13 @@ def size(num_bytes: int | None) -> str:
 
 
 @cache
-def environment(templates: Path) -> jinja2.Environment:
+def environment(templates: Path | None = None) -> jinja2.Environment:
+    """A zoo's `templates` folder overrides any template by name; the defaults give the rest."""
+    folders = [DEFAULT_TEMPLATES]
+    if templates is not None and templates.resolve() != DEFAULT_TEMPLATES:
+        folders.insert(0, templates)
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(templates),
+        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(folder) for folder in folders]),
         undefined=jinja2.StrictUndefined,
         # on, so macros, includes and `join` keep Markup and `|safe` is the one way out
         autoescape=True,
@@ -76,5 +89,5 @@ def environment(templates: Path) -> jinja2.Environment:
     return env
 
 
-def render(templates: Path, template: str, **context: object) -> str:
+def render(templates: Path | None, template: str, **context: object) -> str:
     return environment(templates).get_template(template).render(**context)

@@ -1,0 +1,106 @@
+"""Every file zoo-cards adds to a site: pages, data files, card assets, packaged browser files.
+
+One function for both outputs: the MkDocs plugin serves them in memory, `zoo render` writes them.
+"""
+
+from __future__ import annotations
+
+import glob
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from generator.catalog import Catalog, CatalogError, load_catalog
+from generator.checks import run_checks
+from generator.export import models_csv, models_json, schema_json
+from generator.findings import Finding
+from generator.pages import site_assets, site_pages
+from generator.render import render
+from generator.results import ReportError, ValidationResult, results_json
+from generator.vendor import static_files
+
+# the Markdown extensions the pages need beyond MkDocs' defaults (toc, tables, fenced_code):
+# `{ #id }` and `{ .class }` of the templates; Zensical enables them by itself
+MARKDOWN_EXTENSIONS = ("attr_list",)
+
+
+class SiteError(Exception):
+    """The site cannot be generated (broken cards, a broken template): one line for the user."""
+
+
+@dataclass(frozen=True)
+class SiteFile:
+    """A file of the site at `uri`: its content, or the file to copy."""
+
+    uri: str
+    content: bytes | None = None
+    path: Path | None = None
+
+    @property
+    def is_page(self) -> bool:
+        return self.uri.endswith(".md")
+
+    def data(self) -> bytes:
+        return self.content if self.content is not None else Path(self.path or "").read_bytes()
+
+
+def checked_catalog(cards: Path) -> tuple[Catalog, list[Finding]]:
+    """The catalog and its errors (a catalog with errors is not published)."""
+    try:
+        catalog = load_catalog(cards)
+    except CatalogError as error:
+        raise SiteError(str(error)) from None
+    return catalog, [finding for finding in run_checks(catalog) if finding.severity == "error"]
+
+
+def site_files(
+    catalog: Catalog, results: list[ValidationResult], templates: Path | None
+) -> list[SiteFile]:
+    """Everything the site gets from zoo-cards; `templates` overrides default templates by name."""
+    files = []
+    for page in site_pages(catalog, results):
+        try:
+            text = render(templates, page.template, **page.context)
+        except jinja2.TemplateError as error:
+            raise SiteError(template_error(error, page.template)) from None
+        files.append(SiteFile(page.path, content=text.encode()))
+    for asset in site_assets(catalog):
+        if asset.path is not None:
+            files.append(SiteFile(asset.uri, path=asset.path))
+        else:
+            files.append(SiteFile(asset.uri, content=(asset.text or "").encode()))
+    data = {
+        "models.json": models_json(catalog, results),
+        "validation.json": results_json(results),
+        "models.csv": models_csv(catalog.cards),
+        "schema/model-card.schema.json": schema_json(),
+    }
+    files += [SiteFile(uri, content=text.encode()) for uri, text in data.items()]
+    files += [SiteFile(file.uri, path=file.path) for file in static_files()]
+    return files
+
+
+def template_error(error: jinja2.TemplateError, template: str) -> str:
+    """'file:line: message' of a template that does not render (a zoo's override, usually)."""
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        return f"{error.filename or error.name or template}:{error.lineno}: {error.message}"
+    return f"{template}: {error.message or type(error).__name__}"
+
+
+def report_paths(base: Path, pattern: str) -> list[Path]:
+    """Files a `results:` pattern matches; what the wildcards matched may not be a symlink
+    (a pull request could add one that points out of the checkout)."""
+    full = base / pattern
+    parts = full.parts
+    fixed = next((i for i, part in enumerate(parts) if glob.has_magic(part)), len(parts) - 1)
+    root = Path(*parts[:fixed])
+    found = []
+    for match in glob.glob(str(full)):
+        path = root
+        for part in Path(match).relative_to(root).parts:
+            path = path / part
+            if path.is_symlink():
+                raise ReportError(f"{match}: a report matched through a symlink ({path})")
+        found.append(Path(match))
+    return found
