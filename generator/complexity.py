@@ -180,6 +180,7 @@ class ComplexityCount:
     params_by_type: dict[str, int] = field(default_factory=dict)  # by the op type using them
     ops_by_type: dict[str, int] = field(default_factory=dict)  # op type -> ops computed at run time
     convention: str = DEFAULT_CONVENTION
+    zero_by_convention: frozenset[str] = frozenset()  # op types the convention counts as 0
 
     @property
     def gflops(self) -> float:
@@ -208,16 +209,20 @@ def count_complexity(
     """
     if convention not in CONVENTIONS:
         raise ValueError(f"unknown convention '{convention}' (known: {', '.join(CONVENTIONS)})")
-    if shapes or fold:
-        model = model.clone()  # reshape and folding work in place
     if shapes:
+        model = model.clone()  # reshape works in place; the caller's model stays as it was
         model.reshape({name: openvino.PartialShape(list(dims)) for name, dims in shapes.items()})
-    if fold:
+    ops = model.get_ordered_ops()
+    constant = _constant_ops(ops)
+    if fold and _foldable(ops, constant):
+        model = model if shapes else model.clone()  # folding works in place too
         manager = Manager()
         manager.register_pass(ConstantFolding())
         manager.run_passes(model)
+        ops = model.get_ordered_ops()
+        constant = _constant_ops(ops)
     weights = _Weights()
-    tally = _count_ops(model, weights, rules(convention))
+    tally = _count_ops(model, weights, rules(convention), (ops, constant))
     flops_by_type = {kind: round(flops) for kind, flops in sorted(tally.flops.items())}
     return ComplexityCount(
         flops=sum(flops_by_type.values()),
@@ -233,6 +238,9 @@ def count_complexity(
         params_by_type=dict(sorted(weights.by_type.items())),
         ops_by_type=dict(sorted(tally.ops.items())),
         convention=convention,
+        zero_by_convention=frozenset(
+            kind for kind in flops_by_type if rules(convention)[kind] is _free
+        ),
     )
 
 
@@ -420,11 +428,18 @@ class _Weights:
                         self.by_type[node.get_type_name()] += size
 
 
-def _count_ops(model: openvino.Model, weights: _Weights, costs: Mapping[str, Cost]) -> _Tally:
-    """Cost of every op of one (sub)model; constant subgraphs are folded at compile time: free."""
+def _count_ops(
+    model: openvino.Model,
+    weights: _Weights,
+    costs: Mapping[str, Cost],
+    ordered: tuple[Sequence[Node], set[int]] | None = None,
+) -> _Tally:
+    """Cost of every op of one (sub)model; constant subgraphs are folded at compile time: free.
+
+    `ordered`: the model's ordered ops and their constant ones, when already known."""
     tally = _Tally()
-    ops = model.get_ordered_ops()
-    constant = _constant_ops(ops)
+    ops, constant = ordered or (model.get_ordered_ops(), None)
+    constant = _constant_ops(ops) if constant is None else constant
     for node in ops:
         kind = node.get_type_name()
         if node.get_instance_id() in constant:
@@ -471,6 +486,33 @@ def _count_bodies(node: Node, weights: _Weights, costs: Mapping[str, Cost]) -> _
         tally.dynamic[kind] += 1
     tally.add(_count_ops(node.get_function(), weights, costs), times=max(iterations, 1))
     return tally
+
+
+# Folding constants through these gives a constant of the same elements, so the same count;
+# folding FP16 weights' Converts would only copy them to FP32, at twice the time of counting.
+_SAME_WHEN_FOLDED = _WEIGHT_CARRIERS - {"Broadcast", "Tile"}
+
+
+def _foldable(ops: Sequence[Node], constant: set[int]) -> bool:
+    """Would folding change the count: constants computed into other constants (a mask from a
+    Range), or a subgraph of static shapes that computes or makes a float tensor?"""
+    from_shapes: set[int] = set()
+    for node in ops:
+        kind, identity = node.get_type_name(), node.get_instance_id()
+        if identity in constant:
+            if kind != "Constant" and kind not in _SAME_WHEN_FOLDED:
+                return True
+            continue
+        if kind == "ShapeOf":
+            if node.get_input_partial_shape(0).is_static:
+                from_shapes.add(identity)
+            continue
+        sources = [port.get_source_output().get_node().get_instance_id() for port in node.inputs()]
+        if sources and all(source in from_shapes or source in constant for source in sources):
+            from_shapes.add(identity)
+            if kind not in FREE or node.get_output_element_type(0).is_real():
+                return True
+    return False
 
 
 def _constant_ops(ops: Sequence[Node]) -> set[int]:

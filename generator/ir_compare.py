@@ -282,7 +282,7 @@ def uncounted_hint(probe: Probe) -> str:
     hint = ""
     if probe.unknown_ops:
         hint += f"; no cost rule for {', '.join(sorted(probe.unknown_ops))}, counted as 0"
-    free = sorted(k for k, share in probe.breakdown.items() if share.ops and share.gflops == 0)
+    free = sorted(kind for kind, share in probe.breakdown.items() if share.zero_by_convention)
     if free and probe.convention:
         hint += f"; {', '.join(free)} counted as 0 by the {probe.convention} convention"
     return hint

@@ -94,6 +94,7 @@ def breakdown(count: ComplexityCount) -> dict[str, OpFigures]:
             ops=count.ops_by_type.get(kind, 0),
             gflops=count.flops_by_type.get(kind, 0) / 1e9,
             mparams=count.params_by_type.get(kind, 0) / 1e6,
+            zero_by_convention=kind in count.zero_by_convention,
         )
         for kind in kinds
     }

@@ -139,6 +139,7 @@ class OpFigures(BaseModel):
     ops: Annotated[int, Field(ge=0)] = 0
     gflops: Figure = None
     mparams: Figure = None
+    zero_by_convention: bool = False  # computes, but the convention counts it as 0
 
 
 class ProbeJob(BaseModel):

@@ -220,6 +220,7 @@ def test_lstm_sequence_per_step_with_its_gates(tmp_path: Path) -> None:
     assert full.params == 16 * 5 + 16 * 4 + 16  # the int lengths are not a weight
     analyzer = count_complexity(model)  # model_analyzer has no rule for recurrent ops
     assert analyzer.flops_by_type == {"LSTMSequence": 0} and analyzer.unknown_ops == {}
+    assert analyzer.zero_by_convention == {"LSTMSequence"} and not full.zero_by_convention
     assert analyzer.params == full.params
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from conftest import ROOT, html_tables, mkdocs_build, site_config, table_rows
 from generator.results import (
     Mismatch,
+    OpFigures,
     TensorInfo,
     ValidationResult,
     merge_reports,
@@ -50,6 +51,12 @@ def test_site_shows_results_of_every_device(tmp_path: Path) -> None:
                 device_name="Test CPU",
                 measured_gflops=30.96,
                 measured_mparams=138.5,
+                convention="model-analyzer",
+                breakdown={
+                    "Convolution": OpFigures(ops=13, gflops=30.96, mparams=138.5),
+                    "Gelu": OpFigures(ops=2, gflops=0, zero_by_convention=True),
+                },
+                unknown_ops={"Erf": 3},
                 outputs=[TensorInfo(name="prob", shape=[1, 2622], type="f32")],
                 mismatches=[
                     Mismatch(
@@ -74,6 +81,11 @@ def test_site_shows_results_of_every_device(tmp_path: Path) -> None:
     rows = table_rows(page)
     assert rows["CPU (Test CPU)"][2] == "✘ failed"
     assert rows["MParams"][2] == "138.500"
+    headers = [table[0] for table in html_tables(page)]
+    assert ["Figure", "Documented", "Measured (CPU FP32, model-analyzer convention)"] in headers
+    assert rows["Convolution"][1:] == ["13", "30.9600", "100.0%", "138.5000"]
+    assert rows["Gelu (counted as 0 by the convention)"][1:] == ["2", "0.0000", "0.0%", "0.0000"]
+    assert rows["Erf (no cost rule: counted as 0)"][1:] == ["3", "-", "-", "-"]
     assert rows["Output prob"][2] == "[1, 2622] f32"
     assert "wrong class count" in page.read_text()
     models = json.loads((site / "models.json").read_text())["models"]

@@ -630,7 +630,8 @@ def test_complexity_hints_blame_uncounted_ops_only_when_they_explain_the_gap(
         convention="model-analyzer",
         unknown_ops={"Erf": 2},
         breakdown={
-            "ScaledDotProductAttention": OpFigures(ops=2, gflops=0.0, mparams=0.0),
+            "ScaledDotProductAttention": OpFigures(ops=2, gflops=0, zero_by_convention=True),
+            "Gather": OpFigures(ops=1, gflops=0.0, mparams=3.0),  # free in every convention
             "MatMul": OpFigures(ops=4, gflops=1.0, mparams=1.0),
         },
     )
