@@ -208,7 +208,9 @@ def test_zensical_builds_the_rendered_folder(
     assert open_catalog(browser, site) == []
 
 
-def open_catalog(browser: Browser, site: Path) -> list[str]:
+def open_catalog(
+    browser: Browser, site: Path, listed: tuple[str, ...] | None = ("tiny-net",)
+) -> list[str]:
     """Console errors and page errors of the built catalog page, once its table is filled."""
     problems: list[str] = []
     with serve_site(site) as url:
@@ -217,7 +219,9 @@ def open_catalog(browser: Browser, site: Path) -> list[str]:
         page.on("pageerror", lambda error: problems.append(str(error)))
         page.goto(f"{url}catalog/")
         page.wait_for_selector("#zoo-catalog[data-ready]", state="attached", timeout=15_000)
-        assert page.locator(".zoo-catalog__name a").all_inner_texts() == ["tiny-net"]
+        names = page.locator(".zoo-catalog__name a").all_inner_texts()
+        assert names, "the catalog lists no model"
+        assert listed is None or names == list(listed)
         page.close()
     return problems
 
@@ -234,3 +238,15 @@ def test_properdocs_builds_the_rendered_folder(
     assert "A small classifier." in page
     assert open_catalog(browser, zoo / "psite") == []
     assert (zoo / "psite" / "assets" / "vendor" / "uplot" / "uPlot.iife.min.js").is_file()
+
+
+def test_zoo_init_from_the_wheel_builds(venv: Path, tmp_path: Path, browser: Browser) -> None:
+    """As a new user: `zoo init`, `zoo check`, `mkdocs build --strict`, the catalog opens."""
+    init = run(venv, tmp_path, "zoo", "init", "new-zoo")
+    assert init.returncode == 0, init.stderr
+    zoo = tmp_path / "new-zoo"
+    check = run(venv, zoo, "zoo", "check")
+    assert check.returncode == 0, check.stderr
+    build = run(venv, zoo, venv / "bin" / "python", "-m", "mkdocs", "build", "--strict")
+    assert build.returncode == 0, build.stderr
+    assert open_catalog(browser, zoo / "site", listed=None) == []
