@@ -74,8 +74,6 @@ def test_new_zoo_checks_clean_and_runs_its_workflow_steps(
     # site build with the Pages address), as written; this checkout stands for `pip install`
     publish = zoo / ".github/workflows/publish.yml"
     assert workflow_step(publish, "build", "mkdocs build")["run"].strip() == "mkdocs build --strict"
-    # INTERIM, until the default templates ship inside the package (issue 10, item 1)
-    (zoo / "templates").symlink_to(ROOT / "templates")
     runs = [(step, {}) for step in steps(zoo / ".github/workflows/pr-checks.yml", "check")]
     for shard in ("1", "2"):
         runs += [(step, {"matrix.shard": shard}) for step in steps(publish, "validate")]

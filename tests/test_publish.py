@@ -40,9 +40,6 @@ def clean_copy(target: Path) -> Path:
 def test_publish_build_step_as_written(tmp_path: Path) -> None:
     step = workflow_step(PUBLISH, "build", "mkdocs build")
     repo = clean_copy(tmp_path / "repo")
-    (repo / "node_modules").symlink_to(
-        ROOT / "node_modules"
-    )  # INTERIM: until assets ship in the package
     values = {"steps.pages.outputs.base_url": PAGES_URL}
     result = run_step(step, repo, values, pythonpath=repo)
     assert result.returncode == 0, result.stderr[-3000:]
