@@ -51,7 +51,7 @@ def init_zoo(target: Path, name: str | None = None, force: bool = False) -> Init
         raise InitError(f"{target}: {error.strerror or error}") from None
     if present and not force:
         raise InitError(
-            f"{target} is not empty ({len(present)} entries): "
+            f"{target} is not empty: "
             "use --force to add the missing files and keep the existing ones"
         )
     folder = target.resolve()

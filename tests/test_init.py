@@ -203,7 +203,7 @@ def test_a_folder_that_is_not_empty_is_refused(
     code, out, err = init(capsys, str(tmp_path))
     assert (code, out) == (2, [])
     assert err == [
-        f"zoo: error: {tmp_path} is not empty (1 entries): "
+        f"zoo: error: {tmp_path} is not empty: "
         "use --force to add the missing files and keep the existing ones"
     ]
     assert files(tmp_path) == {"notes.txt": b"mine"}
