@@ -7,6 +7,8 @@ import html
 import json
 import re
 import shutil
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -15,9 +17,11 @@ import yaml
 from hostile import MARK, PAYLOADS, REFERENCES, hostile_card, hostile_result
 from playwright.sync_api import Browser, Page
 
-from conftest import mkdocs_build, site_config, write_card
+from conftest import ROOT, mkdocs_build, site_config, write_card
 from generator.catalog import load_catalog
 from generator.checks import run_checks
+from generator.cli import main
+from generator.vendor import EXTRA_CSS, EXTRA_JAVASCRIPT
 from local_site import serve_site
 
 NAMES = {kind: f"hostile-{kind}" for kind in PAYLOADS}
@@ -59,19 +63,25 @@ def test_check_refuses_hostile_links_for_a_security_reason(hostile_cards) -> Non
 
 
 @pytest.fixture(scope="module")
-def hostile_site(tmp_path_factory: pytest.TempPathFactory, hostile_cards) -> Path:
-    """The site of every hostile card that `zoo check` lets through, with hostile reports."""
-    tmp = tmp_path_factory.mktemp("hostile")
-    cards = tmp / "cards"
+def hostile_sources(tmp_path_factory: pytest.TempPathFactory, hostile_cards) -> tuple[Path, Path]:
+    """The hostile cards `zoo check` lets through, and a report with hostile results of all."""
+    tmp = tmp_path_factory.mktemp("hostile-sources")
     source, findings = hostile_cards
-    results = []
-    for kind, name in NAMES.items():
+    for name in NAMES.values():
         if not findings[name]:
-            shutil.copytree(source / name, cards / name)
-        results.append(hostile_result(name, kind))
+            shutil.copytree(source / name, tmp / "cards" / name)
     report = tmp / "results" / "report.json"
     report.parent.mkdir()
+    results = [hostile_result(name, kind) for kind, name in NAMES.items()]
     report.write_text(json.dumps({"version": 1, "results": results}))
+    return tmp / "cards", report
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory, hostile_sources) -> Path:
+    """The site of every hostile card that `zoo check` lets through, with hostile reports."""
+    tmp = tmp_path_factory.mktemp("hostile")
+    cards, report = hostile_sources
     config = site_config(tmp, cards, validation=False, results=[str(report)])
     built = mkdocs_build(config, tmp / "site")
     assert built.returncode == 0, built.stderr
@@ -140,6 +150,40 @@ def test_payloads_are_shown_not_dropped(hostile_site: Path) -> None:
         # plain text fields print the payload's characters as they are
         for field in ("accuracy.0.metric", "speed.0.device", "inputs.0.name"):
             assert re.search(rf"alert\(.{field}.\)", text), (kind, field)
+
+
+def test_render_output_built_by_zensical_keeps_payloads_as_text(
+    tmp_path: Path, hostile_sources
+) -> None:
+    """`zoo render` has no HTML sanitizer after it (another engine renders its Markdown): the
+    escaping in the templates and the card Markdown renderer must hold on their own."""
+    cards, report = hostile_sources
+    out = tmp_path / "out"
+    shutil.copytree(ROOT / "docs", out)
+    code = main(["render", str(out), "--cards", str(cards), "--results", str(report)])
+    assert code == 0
+    config = {
+        "site_name": "Hostile",
+        "docs_dir": "out",
+        "theme": {"name": "material", "font": False},
+        "plugins": ["search"],
+        "extra_css": list(EXTRA_CSS),
+        "extra_javascript": list(EXTRA_JAVASCRIPT),
+        "markdown_extensions": ["attr_list", "admonition", "tables", "fenced_code", "toc"],
+    }
+    (tmp_path / "mkdocs.yml").write_text(yaml.safe_dump(config))
+    built = subprocess.run(
+        [sys.executable, "-m", "zensical", "build", "--strict"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert built.returncode == 0, built.stdout + built.stderr
+    pages = sorted((tmp_path / "site" / "models").rglob("*.html"))
+    assert len(pages) >= len(NAMES) // 2
+    pages += [tmp_path / "site" / name / "index.html" for name in ("accuracy", "devices")]
+    problems = {str(page): audit(page).problems for page in pages}
+    assert {page: found for page, found in problems.items() if found} == {}
+    text = "".join(audit(pages[0]).text)
+    assert re.search(r"alert\(.accuracy\.0\.metric.\)", text)
 
 
 def test_card_files_are_not_published_as_pages(hostile_site: Path) -> None:
