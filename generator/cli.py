@@ -238,6 +238,28 @@ def cmd_render(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from generator.omz_import import STATE_DIR, OmzImportError, import_omz
+
+    try:
+        result, unknown = import_omz(args.path, args.into, args.only)
+    except OmzImportError as error:
+        raise UsageError(str(error)) from None
+    except OSError as error:
+        raise UsageError(f"{error.filename or args.into}: {error.strerror or error}") from None
+    report = result.report
+    for name in unknown:
+        say(f"error: --only {name}: no such model in {args.path}")
+    counts = ", ".join(f"{count} {kind}" for kind, count in report.counts().items()) or "none"
+    say(
+        f"{result.models} model(s) read, {len(report.written)} card(s) written, "
+        f"{len(report.unchanged)} unchanged; report entries: {counts} "
+        f"-> {args.into / STATE_DIR / 'report.md'}"
+    )
+    errors = any(entry.kind == "error" for entry in report.entries)
+    return EXIT_USAGE if unknown else EXIT_FINDINGS if errors else EXIT_OK
+
+
 def cmd_results_merge(args: argparse.Namespace) -> int:
     from generator.results import ReportError, merge_reports, write_report
 
@@ -460,6 +482,24 @@ def build_parser() -> argparse.ArgumentParser:
         "--watch", action="store_true", help="render again on each change of cards or templates"
     )
     render.set_defaults(run=cmd_render)
+
+    imports = sub.add_parser(
+        "import",
+        help="turn another zoo's metadata into cards (omz: an Open Model Zoo checkout)",
+        description="Import an Open Model Zoo checkout (or its models/ folder) into cards; "
+        "the report of every guess and conflict goes to DIR/.omz-import/report.md and .json.",
+    )
+    imports.add_argument("zoo", choices=("omz",), help="the kind of zoo")
+    imports.add_argument("path", type=Path, metavar="PATH", help="the checkout or its models/")
+    imports.add_argument(
+        "--into",
+        type=Path,
+        default=Path("model_cards"),
+        metavar="DIR",
+        help="cards folder to write (default: model_cards)",
+    )
+    imports.add_argument("--only", nargs="+", metavar="NAME", help="only these models")
+    imports.set_defaults(run=cmd_import)
 
     results = sub.add_parser("results", help="work with validation reports")
     results_sub = results.add_subparsers(dest="action", required=True, metavar="ACTION")

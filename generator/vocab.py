@@ -157,3 +157,17 @@ PRECISIONS: tuple[str, ...] = (
 def task_title(task: str) -> str:
     info = TASKS.get(task)
     return info.title if info else task.replace("_", " ").title()
+
+
+# Tasks of imported zoos that our vocabulary names otherwise (`zoo import`): source -> ours.
+# A task neither in TASKS nor here becomes FALLBACK_TASK, and the import report says so.
+IMPORTED_TASKS: dict[str, str] = {
+    "background_matting": "image_processing",  # an alpha matte per pixel: image-to-image
+    "text_prediction": "token_recognition",  # next-token prediction over a text
+    "image_classification": "classification",
+    "object_detection": "detection",
+    "segmentation": "semantic_segmentation",
+    "super_resolution": "image_processing",
+    "ocr": "optical_character_recognition",
+}
+FALLBACK_TASK = "feature_extraction"

@@ -1,0 +1,72 @@
+"""Import ../shared/omz (an unmodified Open Model Zoo metadata copy) and measure the result.
+
+Prints models imported, cards with complete GFLOPs/MParams/inputs/outputs, `zoo check` errors
+and the time; skips cleanly when the folder is not there (a user's clone has none).
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from generator.catalog import load_catalog
+from generator.checks import run_checks
+from generator.omz_import import import_omz
+
+# ../shared/omz beside the checkout (or beside the worktrees folder of a worktree)
+HERE = Path(__file__).resolve()
+SOURCES = [HERE.parents[2] / "shared" / "omz", HERE.parents[3] / "shared" / "omz"]
+
+
+def main() -> int:
+    given = [Path(arg) for arg in sys.argv[1:] if arg != "-v"]
+    source = next((p for p in given or SOURCES if (p / "models").is_dir()), None)
+    if source is None:
+        print(f"skipped: no OMZ copy at {given or SOURCES}")
+        return 0
+    with tempfile.TemporaryDirectory() as tmp:
+        into = Path(tmp) / "model_cards"
+        start = time.perf_counter()
+        result, _ = import_omz(source, into)
+        seconds = time.perf_counter() - start
+        again = time.perf_counter()
+        second, _ = import_omz(source, into)
+        seconds_again = time.perf_counter() - again
+        catalog = load_catalog(into)
+        findings = run_checks(catalog)
+        configs = [s for s in catalog.cards if not s.card.parts]
+        complete = [
+            s
+            for s in configs
+            if s.card.complexity
+            and s.card.complexity.gflops
+            and s.card.complexity.mparams
+            and s.card.inputs
+            and s.card.outputs
+        ]
+        errors = [f for f in findings if f.severity == "error"]
+        print(f"models imported (configs): {result.models}")
+        print(f"cards written: {len(result.report.written)} (composites included)")
+        print(f"complete GFLOPs+MParams+inputs+outputs: {len(complete)} of {len(configs)}")
+        for kind in ("gflops", "mparams"):
+            have = sum(
+                bool(s.card.complexity and getattr(s.card.complexity, kind)) for s in configs
+            )
+            print(f"  with {kind}: {have}")
+        print(f"  with inputs: {sum(bool(s.card.inputs) for s in configs)}")
+        print(f"  with outputs: {sum(bool(s.card.outputs) for s in configs)}")
+        print(f"report entries: {result.report.counts()}")
+        print(f"zoo check errors: {len(errors)} (findings: {len(findings)})")
+        print(f"import time: {seconds:.2f} s; second run {seconds_again:.2f} s, "
+              f"{len(second.report.written)} card(s) changed")  # fmt: skip
+        if "-v" in sys.argv:
+            for s in configs:
+                if s not in complete:
+                    print("incomplete:", s.name)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
