@@ -22,6 +22,7 @@ from ruamel.yaml.representer import RoundTripRepresenter
 from generator.atomic_file import write_atomic
 from generator.card_paths import OutsideCard, card_path, plain_file_name, read_card_text
 from generator.card_update import splice, tabs_as_spaces
+from generator.catalog import INVISIBLE
 from generator.figure import Figure
 from generator.import_report import ImportReport
 from generator.omz_readme import Note, Spec, TensorText, parse_readme
@@ -294,7 +295,22 @@ def build_card(
         card["obtain"].append(
             {"title": "Convert to OpenVINO IR", "command": f"omz_converter --name {model.name}"}
         )
-    return {key: card[key] for key in Card.model_fields if key in card}
+    ordered = {key: card[key] for key in Card.model_fields if key in card}
+    return visible(ordered, lambda where: add(where, "heuristic", "invisible characters removed"))
+
+
+def visible(value: Any, removed: Any, where: str = "") -> Any:
+    """Text without control characters or bidi overrides (zoo check refuses them in a card)."""
+    if isinstance(value, str):
+        cleaned = INVISIBLE.sub("", value)
+        if cleaned != value:
+            removed(where)
+        return cleaned
+    if isinstance(value, dict):
+        return {k: visible(v, removed, f"{where}.{k}".lstrip(".")) for k, v in value.items()}
+    if isinstance(value, list):
+        return [visible(v, removed, f"{where}[{i}]") for i, v in enumerate(value)]
+    return value
 
 
 def one_line(error: BaseException) -> str:

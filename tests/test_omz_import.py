@@ -429,6 +429,11 @@ def test_bad_sources_are_report_entries(omz: Path, tmp_path: Path, capsys) -> No
     write(intel / "huge-0001" / "README.md", "# x\n" + "a" * (2 << 20))
     outside = write(tmp_path / "secret" / "model.yml", model_yml("secret-0001"))
     os.symlink(outside.parent, intel / "linked-0001")
+    write(intel / "ctrl-0001" / "model.yml", model_yml("ctrl-0001"))
+    write(
+        intel / "ctrl-0001" / "README.md",
+        "## Outputs\n\nScores, name: `a\x1b[31m\u202eb`, shape: `1, 2`.\n",
+    )
     write(intel / "readme-link-0001" / "model.yml", model_yml("readme-link-0001"))
     os.symlink(
         write(tmp_path / "secret.md", "# secret\n"), intel / "readme-link-0001" / "README.md"
@@ -449,6 +454,7 @@ def test_bad_sources_are_report_entries(omz: Path, tmp_path: Path, capsys) -> No
     assert not (cards / "broken-0001").exists() and not (cards / "linked-0001").exists()
     assert (cards / "huge-0001" / "model.yml").exists()  # imported without its page
     assert "secret" not in json.dumps(card(cards, "readme-link-0001"))
+    assert card(cards, "ctrl-0001")["outputs"] == [{"name": "a[31mb", "shape": [1, 2]}]
     assert main(["check", "--cards", str(cards)]) == 0
 
 
