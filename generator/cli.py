@@ -23,6 +23,7 @@ from generator.validation_cache import DEFAULT_CACHE
 from generator.vocab import PRECISIONS
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+BENCHMARK_SECONDS, MAX_BENCHMARK = 10.0, 3600.0
 
 
 class UsageError(Exception):
@@ -56,6 +57,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
         raise UsageError(f"--jobs {args.jobs}: must be at least 1")
     if args.timeout <= 0:
         raise UsageError(f"--timeout {args.timeout:g}: must be positive seconds")
+    if args.benchmark is not None and not 0 < args.benchmark <= MAX_BENCHMARK:
+        raise UsageError(
+            f"--benchmark {args.benchmark:g}: must be more than 0 and at most {MAX_BENCHMARK:g} seconds"
+        )
     catalog = load_catalog(args.cards)
     try:
         names, unloadable = select_cards(args, catalog)
@@ -72,6 +77,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 cache_dir=args.cache,
                 progress=True,
                 convention=args.convention,
+                benchmark=args.benchmark,
             )
 
         results = run()
@@ -356,6 +362,14 @@ def build_parser() -> argparse.ArgumentParser:
         choices=list(CONVENTIONS),
         default=DEFAULT_CONVENTION,
         help=f"how GFLOPs are counted (default: {DEFAULT_CONVENTION}; see README)",
+    )
+    validate.add_argument(
+        "--benchmark",
+        type=float,
+        nargs="?",
+        const=BENCHMARK_SECONDS,
+        metavar="SECONDS",
+        help=f"then measure latency and throughput (default: {BENCHMARK_SECONDS:g} s per IR)",
     )
     validate.add_argument("--jobs", type=int, default=1, metavar="N", help="models in parallel")
     validate.add_argument(

@@ -16,7 +16,7 @@ import openvino
 
 from generator.complexity import ComplexityCount, count_complexity
 from generator.ir_compare import concrete_shape, dim_text, match_tensors
-from generator.results import OpFigures, Probe, ProbeJob, TensorInfo, Timings
+from generator.results import OpFigures, Probe, ProbeJob, Speed, TensorInfo, Timings
 from generator.schema import Tensor
 
 
@@ -84,6 +84,9 @@ def run_stages(job: ProbeJob, core: openvino.Core, probe: Probe) -> None:
         else 0
         for port, result in zip(compiled.outputs, results, strict=True)
     ]
+    if job.benchmark:
+        with stage("benchmark failed", timings, "benchmark"):
+            probe.speed = measure_speed(core, model, job.device, probe.input_shapes, job.benchmark)
 
 
 def breakdown(count: ComplexityCount) -> dict[str, OpFigures]:
@@ -99,6 +102,54 @@ def breakdown(count: ComplexityCount) -> dict[str, OpFigures]:
         for kind in kinds
     }
     return dict(sorted(figures.items(), key=lambda item: (-item[1].gflops, -item[1].mparams)))
+
+
+SPEED_HINT = "THROUGHPUT"  # benchmark_app's default
+
+
+def measure_speed(
+    core: openvino.Core, model: openvino.Model, device: str, shapes: list[list[int]], seconds: float
+) -> Speed:
+    """benchmark_app's way: compile with the hint, as many requests as the device asks for, one
+    inference each to warm up, then keep them all busy for `seconds`."""
+    compiled = core.compile_model(model, device, {"PERFORMANCE_HINT": SPEED_HINT})
+    requests = max(1, int(compiled.get_property("OPTIMAL_NUMBER_OF_INFER_REQUESTS")))
+    inputs = [
+        random_input(port, shape) for port, shape in zip(compiled.inputs, shapes, strict=True)
+    ]
+    queue = openvino.AsyncInferQueue(compiled, requests)
+    latencies: list[float] = []
+    queue.set_callback(lambda request, _: latencies.append(request.latency))
+    for _ in range(requests):
+        queue.start_async(inputs)
+    queue.wait_all()
+    latencies.clear()
+    start = time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        queue.start_async(inputs)  # waits for an idle request
+    queue.wait_all()
+    elapsed = time.perf_counter() - start
+    batch = shapes[0][0] if shapes and shapes[0] and shapes[0][0] > 0 else 1
+    return Speed(
+        hint=SPEED_HINT,
+        streams=int_property(compiled, "NUM_STREAMS"),
+        threads=int_property(compiled, "INFERENCE_NUM_THREADS"),
+        requests=requests,
+        batch=batch,
+        seconds=round(elapsed, 3),
+        inferences=len(latencies),
+        latency_median_ms=float(np.median(latencies)) if latencies else None,
+        latency_p90_ms=float(np.percentile(latencies, 90)) if latencies else None,
+        throughput_fps=len(latencies) * batch / elapsed if elapsed > 0 else None,
+    )
+
+
+def int_property(compiled: openvino.CompiledModel, name: str) -> int | None:
+    """A device property that is a count, or None where the device has no such property."""
+    try:
+        return int(compiled.get_property(name))
+    except Exception:  # not supported by this device (virtual devices, GPU threads)
+        return None
 
 
 @contextmanager

@@ -127,6 +127,7 @@ class Timings(BaseModel):
     count: Seconds = 0.0
     compile: Seconds = 0.0
     infer: Seconds = 0.0
+    benchmark: Seconds = 0.0
 
     @property
     def total(self) -> float:
@@ -142,12 +143,30 @@ class OpFigures(BaseModel):
     zero_by_convention: bool = False  # computes, but the convention counts it as 0
 
 
+class Speed(BaseModel):
+    """Latency and throughput measured as OpenVINO's benchmark_app does: compiled with a
+    performance hint, one inference per request to warm up, then requests kept busy for a fixed
+    time; latency per request, throughput = inferences x batch / time."""
+
+    hint: Name
+    streams: Annotated[int, Field(ge=0)] | None = None
+    threads: Annotated[int, Field(ge=0)] | None = None
+    requests: Annotated[int, Field(ge=1)]
+    batch: Annotated[int, Field(ge=1)] = 1
+    seconds: Seconds
+    inferences: Annotated[int, Field(ge=0)]
+    latency_median_ms: Figure = None
+    latency_p90_ms: Figure = None
+    throughput_fps: Figure = None
+
+
 class ProbeJob(BaseModel):
     """What the worker needs: the IR, the device and the tensors the card documents."""
 
     xml: str  # absolute path
     device: str
     convention: Convention = DEFAULT_CONVENTION
+    benchmark: float | None = None  # seconds of speed measurement after the correctness run
     inputs: list[Tensor] = []  # run with these shapes where the IR is dynamic
     outputs: list[Tensor] = []  # names only: an IR tensor is reported by the card's name
 
@@ -168,6 +187,7 @@ class Probe(BaseModel):
     inferred: list[list[int]] | None = None
     non_finite: list[int] | None = None
     timings: Timings = Field(default_factory=Timings)
+    speed: Speed | None = None
     device_name: str | None = None
     openvino_version: str = ""
     checked_at: datetime | None = None
@@ -195,6 +215,7 @@ class ValidationResult(BaseModel):
     outputs: Annotated[list[TensorInfo], clip_items(1_000)] = []
     unknown_ops: Annotated[dict[Name, int], clip_items(1_000)] = {}
     timings: Timings = Timings()
+    speed: Speed | None = Field(None, description="Measured with zoo validate --benchmark.")
     device_name: Name | None = None
     openvino_version: Name | None = None
     files: Annotated[dict[Name, Name], clip_items(100)] = Field(

@@ -57,9 +57,11 @@ def validate_catalog(
     cache_dir: Path | None = DEFAULT_CACHE,
     progress: bool = False,
     convention: Convention = DEFAULT_CONVENTION,
+    benchmark: float | None = None,
 ) -> list[ValidationResult]:
     """Validate the named cards (all when None) on `device`; one result per card and precision;
-    GFLOPs are counted under `convention` (generator/conventions.py).
+    GFLOPs are counted under `convention` (generator/conventions.py); `benchmark` seconds of
+    speed measurement follow each correctness run.
 
     A card without a local IR is skipped; a broken, crashing or hanging IR is an `error` result
     of that card only. Probes are cached in `cache_dir` (None: no cache).
@@ -68,7 +70,9 @@ def validate_catalog(
     tasks, skipped = plan(sources, precision, device)
     cache = ValidationCache(cache_dir)
     with reporter(progress, len(tasks)) as report:
-        measured = run_tasks(tasks, device, jobs, timeout, tolerance, cache, report, convention)
+        measured = run_tasks(
+            tasks, device, jobs, timeout, tolerance, cache, report, convention, benchmark
+        )
     cache.save()
     order = {source.name: index for index, source in enumerate(catalog.cards)}
 
@@ -138,6 +142,7 @@ def run_tasks(
     cache: ValidationCache,
     report: Callable[[ValidationResult], None],
     convention: Convention = DEFAULT_CONVENTION,
+    benchmark: float | None = None,
 ) -> list[ValidationResult]:
     if not tasks:
         return []
@@ -145,7 +150,7 @@ def run_tasks(
     pool, threads = WorkerPool(jobs), ThreadPoolExecutor(jobs)
 
     def run(task: Task) -> ValidationResult:
-        probe, files, cached = measure(task, device, timeout, cache, pool, convention)
+        probe, files, cached = measure(task, device, timeout, cache, pool, convention, benchmark)
         return judge(task, probe, files, tolerance, device, cached)
 
     results = []
@@ -170,6 +175,7 @@ def measure(
     cache: ValidationCache,
     pool: WorkerPool,
     convention: Convention = DEFAULT_CONVENTION,
+    benchmark: float | None = None,
 ) -> tuple[Probe, dict[str, str], bool]:
     """The task's probe, cached or fresh; worker failures (crash, timeout) are not cached."""
     card = task.source.card
@@ -177,6 +183,7 @@ def measure(
         xml=str(task.xml.resolve()),
         device=device,
         convention=convention,
+        benchmark=benchmark,
         inputs=card.inputs,
         outputs=card.outputs,
     )
@@ -188,7 +195,7 @@ def measure(
     if (probe := cache.load(key)) is not None:
         return probe, files, True
     try:
-        probe = pool.run(job, timeout)
+        probe = pool.run(job, timeout + (benchmark or 0))  # the benchmark's time is on top
     except WorkerFailure as failure:
         return failed_probe(str(failure)), files, False
     if probe.error is None:
@@ -240,6 +247,7 @@ def judge(
         outputs=probe.outputs,
         unknown_ops=probe.unknown_ops,
         timings=probe.timings,
+        speed=probe.speed,
         device_name=probe.device_name,
         openvino_version=probe.openvino_version,
         files=files,

@@ -88,6 +88,7 @@ def probe_key(job: ProbeJob, files: dict[str, str]) -> str:
         "openvino": openvino_version(),
         "device": job.device,
         "convention": job.convention,
+        "benchmark": job.benchmark,
         "files": files,
         "inputs": [[t.name, t.shape] for t in job.inputs],
         "outputs": [t.name for t in job.outputs],

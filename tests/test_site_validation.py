@@ -11,6 +11,7 @@ from conftest import ROOT, html_tables, mkdocs_build, site_config, table_rows
 from generator.results import (
     Mismatch,
     OpFigures,
+    Speed,
     TensorInfo,
     ValidationResult,
     merge_reports,
@@ -57,6 +58,16 @@ def test_site_shows_results_of_every_device(tmp_path: Path) -> None:
                     "Gelu": OpFigures(ops=2, gflops=0, zero_by_convention=True),
                 },
                 unknown_ops={"Erf": 3},
+                speed=Speed(
+                    hint="THROUGHPUT",
+                    streams=2,
+                    requests=2,
+                    seconds=10.02,
+                    inferences=1002,
+                    latency_median_ms=19.876,
+                    latency_p90_ms=21.5,
+                    throughput_fps=100.0,
+                ),
                 outputs=[TensorInfo(name="prob", shape=[1, 2622], type="f32")],
                 mismatches=[
                     Mismatch(
@@ -86,6 +97,9 @@ def test_site_shows_results_of_every_device(tmp_path: Path) -> None:
     assert rows["Convolution"][1:] == ["13", "30.9600", "100.0%", "138.5000"]
     assert rows["Gelu (counted as 0 by the convention)"][1:] == ["2", "0.0000", "0.0%", "0.0000"]
     assert rows["Erf (no cost rule: counted as 0)"][1:] == ["3", "-", "-", "-"]
+    assert rows["CPU"][1:] == [
+        "FP32", "19.88", "21.50", "100.0", "THROUGHPUT", "2", "-", "2", "1", "1002 in 10.0",
+    ]  # fmt: skip
     assert rows["Output prob"][2] == "[1, 2622] f32"
     assert "wrong class count" in page.read_text()
     models = json.loads((site / "models.json").read_text())["models"]

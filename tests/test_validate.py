@@ -504,6 +504,10 @@ def test_exit_codes(mixed: Path, tmp_path: Path) -> None:
         (["--shard", "3/2"], "zoo: error: --shard 3/2: use K/N with 1 <= K <= N, e.g. 1/2\n"),
         (["--tolerance", "lots"], "zoo: error: --tolerance lots: use a percentage such as 1% "
                                   "or a fraction such as 0.01\n"),
+        (["--benchmark", "0"],
+         "zoo: error: --benchmark 0: must be more than 0 and at most 3600 seconds\n"),
+        (["--benchmark", "inf"],
+         "zoo: error: --benchmark inf: must be more than 0 and at most 3600 seconds\n"),
     ]:  # fmt: skip
         done = zoo_cli(mixed, *cards, *args)
         assert (done.returncode, done.stderr) == (2, message), args
@@ -642,3 +646,21 @@ def test_complexity_hints_blame_uncounted_ops_only_when_they_explain_the_gap(
 @pytest.mark.parametrize(("ratio", "text"), [(1.0144, "1.014"), (0.9996, "0.9996"), (1, "1.000")])
 def test_ratios_show_the_miss(ratio: float, text: str) -> None:
     assert ratio_text(ratio) == text
+
+
+def test_benchmark_measures_speed_after_the_correctness_run(tmp_path: Path) -> None:
+    add_model(tmp_path / "cards", "good")
+    catalog, cache = load_catalog(tmp_path / "cards"), tmp_path / "cache"
+    [plain] = validate_catalog(catalog, cache_dir=cache)
+    assert plain.speed is None and plain.timings.benchmark == 0
+    [result] = validate_catalog(catalog, cache_dir=cache, benchmark=0.3)
+    assert result.status == "passed" and not result.cached  # a speed is not in the plain entry
+    speed = result.speed
+    assert speed is not None and speed.hint == "THROUGHPUT" and speed.batch == 1
+    assert speed.requests >= 1 and speed.streams and speed.threads
+    assert speed.seconds >= 0.3 and speed.inferences >= 1
+    assert 0 < speed.latency_median_ms <= speed.latency_p90_ms
+    assert speed.throughput_fps == pytest.approx(speed.inferences / speed.seconds, rel=0.01)
+    assert result.timings.benchmark >= 0.3
+    [again] = validate_catalog(catalog, cache_dir=cache, benchmark=0.3)
+    assert again.cached and again.speed == speed
