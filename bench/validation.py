@@ -2,7 +2,8 @@
 
 Runs `validate_catalog` on the shipped cards that have IRs (run `make models` first) without
 a cache and reports read, count, compile and infer time per model, with counting as a share of
-compile time (target: < 5%), and what constant folding adds to counting. Then it builds a catalog of 100 cards sharing one IR (hard links),
+compile time (target: < 5%), what constant folding adds to counting and the overhead of
+`--benchmark`. Then it builds a catalog of 100 cards sharing one IR (hard links),
 validates it once to fill the cache and times a second run (target: cache hits only, < 2 s).
 """
 
@@ -83,6 +84,28 @@ def folding() -> Table:
     return table
 
 
+def benchmark_overhead(seconds: float = 2.0) -> Table:
+    """What `--benchmark SECONDS` costs beyond its measuring time: a second compile (with the
+    performance hint), the warm-up and waiting for the last requests."""
+    catalog = load_catalog(ROOT / "model_cards")
+    table = Table(title=f"--benchmark {seconds:g} on {REAL} (no cache)")
+    for column in ("run", "seconds", "overhead s", "throughput FPS", "latency median ms"):
+        table.add_column(column, justify="right")
+    [plain] = validate_catalog(catalog, [REAL], cache_dir=None)
+    [timed] = validate_catalog(catalog, [REAL], cache_dir=None, benchmark=seconds)
+    speed = timed.speed
+    assert speed is not None, timed.message
+    table.add_row("without", f"{plain.timings.total:.2f}", "-", "-", "-")
+    table.add_row(
+        "with",
+        f"{timed.timings.total:.2f}",
+        f"{timed.timings.benchmark - seconds:.2f}",
+        f"{speed.throughput_fps:.1f}",
+        f"{speed.latency_median_ms:.1f}",
+    )
+    return table
+
+
 def unchanged_catalog(count: int = 100) -> Table:
     source = ROOT / "model_cards" / REAL
     with tempfile.TemporaryDirectory(prefix="zoo-bench-") as work:
@@ -122,6 +145,7 @@ def main() -> None:
     console = Console()
     console.print(per_model())
     console.print(folding())
+    console.print(benchmark_overhead())
     console.print(unchanged_catalog())
 
 
