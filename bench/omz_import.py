@@ -1,4 +1,4 @@
-"""Import ../shared/omz (an unmodified Open Model Zoo metadata copy) and measure the result.
+"""Import ../shared/omz (an unmodified OMZ metadata copy), measure the cards and the drift.
 
 Prints models imported, cards with complete GFLOPs/MParams/inputs/outputs, `zoo check` errors
 and the time; skips cleanly when the folder is not there (a user's clone has none).
@@ -13,6 +13,7 @@ from pathlib import Path
 
 from generator.catalog import load_catalog
 from generator.checks import run_checks
+from generator.drift import drift_report
 from generator.omz_import import import_omz
 
 # ../shared/omz beside the checkout (or beside the worktrees folder of a worktree)
@@ -61,6 +62,16 @@ def main() -> int:
         print(f"zoo check errors: {len(errors)} (findings: {len(findings)})")
         print(f"import time: {seconds:.2f} s; second run {seconds_again:.2f} s, "
               f"{len(second.report.written)} card(s) changed")  # fmt: skip
+        start = time.perf_counter()
+        drifts, _ = drift_report(source, None)
+        kinds: dict[str, int] = {}
+        for drift in drifts:
+            kinds[drift.kind] = kinds.get(drift.kind, 0) + 1
+        numeric = [d for d in drifts if d.kind in ("differs", "MACs", "shifted", "swapped")]
+        print(f"drift index vs README: {len(drifts)} ({dict(sorted(kinds.items()))}), "
+              f"{len(numeric)} numeric over {len({d.model for d in numeric})} models, "
+              f"{sum(abs((d.ratio or 1) - 1) > 0.1 for d in numeric)} off by > 10%; "
+              f"{time.perf_counter() - start:.2f} s")  # fmt: skip
         if "-v" in sys.argv:
             for s in configs:
                 if s not in complete:

@@ -6,6 +6,7 @@ Exit codes: 0 ok, 1 findings, 2 usage or input error. Never a traceback for bad 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -266,6 +267,27 @@ def cmd_import(args: argparse.Namespace) -> int:
     return EXIT_USAGE if unknown else EXIT_FINDINGS if errors else EXIT_OK
 
 
+def cmd_drift(args: argparse.Namespace) -> int:
+    from generator.drift import drift_json, drift_report
+    from generator.omz_import import OmzImportError
+
+    catalog = load_catalog(args.cards) if args.cards.is_dir() else None
+    try:
+        drifts, stats = drift_report(args.against, catalog)
+    except OmzImportError as error:
+        raise UsageError(str(error)) from None
+    if args.format == "json":
+        print(json.dumps(drift_json(drifts), indent=1))
+    elif drifts:
+        print_findings([drift.finding() for drift in drifts], args.format)
+    kinds: dict[str, int] = {}
+    for drift in drifts:
+        kinds[f"{drift.left}/{drift.kind}"] = kinds.get(f"{drift.left}/{drift.kind}", 0) + 1
+    summary = ", ".join(f"{count} {kind}" for kind, count in sorted(kinds.items())) or "none"
+    say(f"{len(drifts)} disagreement(s) ({summary}); {stats['index models']} model(s) indexed")
+    return EXIT_FINDINGS if drifts else EXIT_OK
+
+
 def cmd_results_merge(args: argparse.Namespace) -> int:
     from generator.results import ReportError, merge_reports, write_report
 
@@ -514,6 +536,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     imports.add_argument("--only", nargs="+", metavar="NAME", help="only these models")
     imports.set_defaults(run=cmd_import)
+
+    drift = sub.add_parser(
+        "drift",
+        parents=[common],
+        help="figures a zoo states twice that disagree: index tables, model pages, cards",
+        description="Compare an Open Model Zoo checkout's index tables with its model pages, "
+        "and the cards (--cards, when the folder exists) with those pages: both values, the "
+        "ratio and a diagnosis for each disagreement.",
+    )
+    drift.add_argument(
+        "--against", type=Path, required=True, metavar="PATH", help="the OMZ checkout"
+    )
+    drift.add_argument("--format", choices=("text", "github", "json"), default="text")
+    drift.set_defaults(run=cmd_drift)
 
     results = sub.add_parser("results", help="work with validation reports")
     results_sub = results.add_subparsers(dest="action", required=True, metavar="ACTION")
