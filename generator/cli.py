@@ -60,7 +60,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
         raise UsageError(f"--timeout {args.timeout:g}: must be positive seconds")
     if args.benchmark is not None and not 0 < args.benchmark <= MAX_BENCHMARK:
         raise UsageError(
-            f"--benchmark {args.benchmark:g}: must be more than 0 and at most {MAX_BENCHMARK:g} seconds"
+            f"--benchmark {args.benchmark:g}: must be more than 0 and at most "
+            f"{MAX_BENCHMARK:g} seconds"
         )
     catalog = load_catalog(args.cards)
     try:
