@@ -22,7 +22,7 @@ $(NODE_STAMP): package.json package-lock.json
 	touch $(NODE_STAMP)
 
 vendor: $(STAMP) $(NODE_STAMP)
-	$(BIN)/python -m generator.vendor
+	$(BIN)/python -m generator.site.vendor
 
 # Chromium for the browser tests (Debian's package; we run as root)
 browser:

@@ -25,9 +25,9 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT))
 
-from generator.catalog import load_catalog  # noqa: E402
-from generator.pages import site_pages  # noqa: E402
-from generator.render import render  # noqa: E402
+from generator.cards.catalog import load_catalog  # noqa: E402
+from generator.site.pages import site_pages  # noqa: E402
+from generator.site.render import render  # noqa: E402
 
 TASKS = ("detection", "classification", "semantic_segmentation", "reidentification")
 CARD = """\

@@ -33,10 +33,10 @@ BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))  # the served site and Chromium setup of the browser tests
 
-from generator.catalog import load_catalog  # noqa: E402
-from generator.export import models_json  # noqa: E402
-from generator.results import ValidationResult  # noqa: E402
-from generator.vocab import FRAMEWORKS, TAGS, TASKS  # noqa: E402
+from generator.cards.catalog import load_catalog  # noqa: E402
+from generator.cards.vocab import FRAMEWORKS, TAGS, TASKS  # noqa: E402
+from generator.site.export import models_json  # noqa: E402
+from generator.validation.results import ValidationResult  # noqa: E402
 from local_site import chromium, serve_site  # noqa: E402
 
 TARGET_MS = {1000: 50.0, 10000: 100.0}

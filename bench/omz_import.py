@@ -11,10 +11,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from generator.catalog import load_catalog
-from generator.checks import run_checks
-from generator.drift import drift_report
-from generator.omz_import import import_omz
+from generator.authoring.drift import drift_report
+from generator.authoring.omz_import import import_omz
+from generator.cards.catalog import load_catalog
+from generator.cards.checks import run_checks
 
 # ../shared/omz beside the checkout (or beside the worktrees folder of a worktree)
 HERE = Path(__file__).resolve()

@@ -22,8 +22,8 @@ from rich.table import Table
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from generator.catalog import load_catalog  # noqa: E402
-from generator.validate import validate_catalog  # noqa: E402
+from generator.cards.catalog import load_catalog  # noqa: E402
+from generator.validation.validate import validate_catalog  # noqa: E402
 
 REAL = "squeezenet1.1-light"
 
@@ -59,7 +59,7 @@ def folding() -> Table:
     """Counting with and without constant folding, best of 5 (folding works on a copy)."""
     import openvino
 
-    from generator.complexity import count_complexity
+    from generator.validation.complexity import count_complexity
 
     core = openvino.Core()
     table = Table(title="Counting with constant folding (best of 5)")

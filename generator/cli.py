@@ -11,17 +11,17 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from generator.catalog import Catalog, CatalogError, load_catalog
-from generator.checks import run_checks
-from generator.conventions import CONVENTIONS, DEFAULT_CONVENTION
-from generator.export import schema_json
+from generator.cards.catalog import Catalog, CatalogError, load_catalog
+from generator.cards.checks import run_checks
+from generator.cards.schema import suggest
+from generator.cards.vocab import PRECISIONS
 from generator.findings import Finding, format_findings
-from generator.results import ValidationResult
 from generator.safe_text import printable, safe_streams, write_commands
-from generator.schema import suggest
-from generator.sharding import shard
-from generator.validation_cache import DEFAULT_CACHE
-from generator.vocab import PRECISIONS
+from generator.site.export import schema_json
+from generator.validation.conventions import CONVENTIONS, DEFAULT_CONVENTION
+from generator.validation.results import ValidationResult
+from generator.validation.sharding import shard
+from generator.validation.validation_cache import DEFAULT_CACHE
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 BENCHMARK_SECONDS, MAX_BENCHMARK = 10.0, 3600.0
@@ -49,9 +49,14 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     # imported here: `zoo check` and `zoo schema` should not pay for OpenVINO
-    from generator.card_update import UpdateError, update_cards
+    from generator.cards.card_update import UpdateError, update_cards
     from generator.git_changes import GitError
-    from generator.validate import UnknownModelError, result_findings, summary, validate_catalog
+    from generator.validation.validate import (
+        UnknownModelError,
+        result_findings,
+        summary,
+        validate_catalog,
+    )
 
     tolerance = parse_tolerance(args.tolerance)
     if args.jobs < 1:
@@ -104,7 +109,7 @@ def select_cards(args: argparse.Namespace, catalog: Catalog) -> tuple[list[str] 
     """Names to validate (None: all) after NAMES, --changed-since and --shard; and the load
     findings of selected cards that could not be read (they cannot be validated: say so)."""
     from generator.git_changes import changed_cards, changed_paths, touches
-    from generator.validate import select
+    from generator.validation.validate import select
 
     names: list[str] | None = args.names or None
     select(catalog, names)  # unknown names are usage errors, whatever else filters
@@ -122,10 +127,10 @@ def select_cards(args: argparse.Namespace, catalog: Catalog) -> tuple[list[str] 
 
 
 def cmd_fetch(args: argparse.Namespace) -> int:
-    from generator.fetch import FetchOptions, fetch_catalog, parse_size
+    from generator.fetch.download import FetchOptions, fetch_catalog, parse_size
     from generator.git_changes import GitError
     from generator.progress import progress_lines
-    from generator.validate import UnknownModelError
+    from generator.validation.validate import UnknownModelError
 
     if args.jobs < 1:
         raise UsageError(f"--jobs {args.jobs}: must be at least 1")
@@ -160,7 +165,7 @@ FETCH_STATUSES = ("downloaded", "cached", "present", "skipped", "failed")
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from generator.scaffold import ScaffoldError, new_card
+    from generator.authoring.scaffold import ScaffoldError, new_card
 
     try:
         path, measured = new_card(args.cards, args.name, args.task, args.ir, args.precision)
@@ -174,7 +179,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from generator.init_zoo import InitError, init_zoo
+    from generator.authoring.init_zoo import InitError, init_zoo
 
     try:
         report = init_zoo(args.dir, args.name, args.force)
@@ -192,7 +197,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_info(args: argparse.Namespace) -> int:
-    from generator.export import info_json, models_csv
+    from generator.site.export import info_json, models_csv
 
     catalog = load_catalog(args.cards)
     unknown = [name for name in args.names if name not in catalog.by_name]
@@ -205,10 +210,10 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
-    from generator.render import environment
-    from generator.results import ReportError, merge_reports
-    from generator.site_files import SiteError, checked_catalog, report_paths, site_files
-    from generator.site_folder import RenderError, render_folder, watch
+    from generator.site.render import environment
+    from generator.site.site_files import SiteError, checked_catalog, report_paths, site_files
+    from generator.site.site_folder import RenderError, render_folder, watch
+    from generator.validation.results import ReportError, merge_reports
 
     def once() -> int:
         try:
@@ -247,7 +252,7 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from generator.omz_import import STATE_DIR, OmzImportError, import_omz
+    from generator.authoring.omz_import import STATE_DIR, OmzImportError, import_omz
 
     try:
         result, unknown = import_omz(args.path, args.into, args.only)
@@ -269,8 +274,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_drift(args: argparse.Namespace) -> int:
-    from generator.drift import drift_json, drift_report
-    from generator.omz_import import OmzImportError
+    from generator.authoring.drift import drift_json, drift_report
+    from generator.authoring.omz_import import OmzImportError
 
     catalog = load_catalog(args.cards) if args.cards.is_dir() else None
     try:
@@ -290,7 +295,7 @@ def cmd_drift(args: argparse.Namespace) -> int:
 
 
 def cmd_results_merge(args: argparse.Namespace) -> int:
-    from generator.results import ReportError, merge_reports, write_report
+    from generator.validation.results import ReportError, merge_reports, write_report
 
     try:
         merged = merge_reports(args.reports)
@@ -304,8 +309,8 @@ def cmd_results_merge(args: argparse.Namespace) -> int:
 
 
 def write_validation_files(args: argparse.Namespace, results: list[ValidationResult]) -> None:
-    from generator.results import write_report
-    from generator.validation_output import junit_xml, summary_markdown
+    from generator.validation.results import write_report
+    from generator.validation.validation_output import junit_xml, summary_markdown
 
     try:
         if args.junit:

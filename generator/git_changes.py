@@ -9,7 +9,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from generator.catalog import Catalog
+from generator.cards.catalog import Catalog
 
 
 class GitError(Exception):

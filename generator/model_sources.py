@@ -27,7 +27,7 @@ from typing import Literal
 
 import openvino
 
-from generator.catalog import CardSource, load_card
+from generator.cards.catalog import CardSource, load_card
 from generator.model_files import ir_files
 
 ROOT = Path(__file__).resolve().parents[1]

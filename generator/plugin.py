@@ -1,4 +1,4 @@
-"""The MkDocs plugin (`plugins: [zoo]`): thin event glue around generator/site_files.py.
+"""The MkDocs plugin (`plugins: [zoo]`): thin event glue around generator/site/site_files.py.
 
 on_config loads and checks the cards (before MkDocs cleans the old site, so a broken card leaves
 it intact) and adds the packaged CSS/JS to every page; on_files adds every generated file in
@@ -19,19 +19,19 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from generator.catalog import Catalog
-from generator.conventions import CONVENTIONS, DEFAULT_CONVENTION
-from generator.results import ReportError, ValidationResult, merge_reports, merge_results
-from generator.sanitize import sanitize_page
-from generator.site_files import (
+from generator.cards.catalog import Catalog
+from generator.site.sanitize import sanitize_page
+from generator.site.site_files import (
     MARKDOWN_EXTENSIONS,
     SiteError,
     checked_catalog,
     report_paths,
     site_files,
 )
-from generator.validate import DEFAULT_CACHE, result_findings, validate_catalog
-from generator.vendor import EXTRA_CSS, EXTRA_JAVASCRIPT
+from generator.site.vendor import EXTRA_CSS, EXTRA_JAVASCRIPT
+from generator.validation.conventions import CONVENTIONS, DEFAULT_CONVENTION
+from generator.validation.results import ReportError, ValidationResult, merge_reports, merge_results
+from generator.validation.validate import DEFAULT_CACHE, result_findings, validate_catalog
 
 log = logging.getLogger("mkdocs.plugins.zoo")
 FAILED = ("failed", "error")

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from generator.schema import Card
+from generator.cards.schema import Card
 
 Loc = tuple[str | int, ...]
 
@@ -175,7 +175,7 @@ def hostile_card(name: str, kind: str) -> tuple[dict, list[Loc], list[Loc]]:
 
 def hostile_result(name: str, kind: str) -> dict:
     """A validation result for card `name` with the payload in every text field of a report."""
-    from generator.results import ValidationResult
+    from generator.validation.results import ValidationResult
 
     base = {"name": name, "status": "failed", "checked_at": "2026-01-02T03:04:05Z"}
     data, _, _ = hostile_data(ValidationResult, PAYLOADS[kind], base)

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
-from generator.catalog import CardSource
-from generator.results import ValidationResult
+from generator.cards.catalog import CardSource
+from generator.cards.schema import Card
 from generator.safe_text import UNSAFE
-from generator.schema import Card
+from generator.validation.results import ValidationResult
 
 
 def raw_controls(text: str) -> set[str]:

@@ -17,7 +17,7 @@ import yaml
 from playwright.sync_api import Browser, Page, expect
 
 from conftest import ROOT, mkdocs_build, site_config, write_card
-from generator.results import ValidationResult, write_report
+from generator.validation.results import ValidationResult, write_report
 from local_site import free_port, serve_site
 
 ARTIFACTS = ROOT / "artifacts"

@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.card_markdown import escape_text, link_allowed, render_block, render_inline
-from generator.render import render
-from generator.sanitize import sanitize_page
+from generator.site.card_markdown import escape_text, link_allowed, render_block, render_inline
+from generator.site.render import render
+from generator.site.sanitize import sanitize_page
 
 
 @pytest.mark.parametrize(

@@ -10,9 +10,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.catalog import CardSource, Catalog, load_card
-from generator.checks import run_checks
-from generator.yaml_source import YamlError, parse_yaml
+from generator.cards.catalog import CardSource, Catalog, load_card
+from generator.cards.checks import run_checks
+from generator.cards.yaml_source import YamlError, parse_yaml
 
 # YAML's own punctuation, so random text often is YAML, plus controls and odd characters
 YAMLISH = st.text(

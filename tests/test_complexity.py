@@ -11,7 +11,7 @@ import openvino as ov
 import openvino.opset16 as ops
 import pytest
 
-from generator.complexity import count_complexity
+from generator.validation.complexity import count_complexity
 
 RNG = np.random.default_rng(0)
 

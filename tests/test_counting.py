@@ -11,8 +11,8 @@ import openvino as ov
 import openvino.opset16 as ops
 import pytest
 
-from generator.complexity import count_complexity
-from generator.conventions import CONVENTIONS
+from generator.validation.complexity import count_complexity
+from generator.validation.conventions import CONVENTIONS
 
 RNG = np.random.default_rng(1)
 TOKENS, WIDTH, HEADS = 16, 32, 4

@@ -15,10 +15,16 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, write_card
-from generator.catalog import load_catalog
+from generator.cards.catalog import load_catalog
+from generator.cards.schema import FileEntry
 from generator.cli import main
-from generator.fetch import FetchOptions, FetchResult, fetch_catalog, fetch_file, parse_size
-from generator.schema import FileEntry
+from generator.fetch.download import (
+    FetchOptions,
+    FetchResult,
+    fetch_catalog,
+    fetch_file,
+    parse_size,
+)
 from http_server import FileServer, serve
 
 DATA = os.urandom(300_000)

@@ -17,9 +17,9 @@ import pytest
 from pydantic import BaseModel
 
 from conftest import BIN, ROOT, write_card
-from generator.catalog import MAX_PROSE_BYTES
+from generator.cards.catalog import MAX_PROSE_BYTES
+from generator.cards.schema import URL_PATTERN, Card, HttpUrl, url_problem
 from generator.cli import main
-from generator.schema import URL_PATTERN, Card, HttpUrl, url_problem
 
 GOOD = """\
 name: m

@@ -18,10 +18,10 @@ from hostile import MARK, PAYLOADS, REFERENCES, hostile_card, hostile_result
 from playwright.sync_api import Browser, Page
 
 from conftest import ROOT, mkdocs_build, site_config, write_card
-from generator.catalog import load_catalog
-from generator.checks import run_checks
+from generator.cards.catalog import load_catalog
+from generator.cards.checks import run_checks
 from generator.cli import main
-from generator.vendor import EXTRA_CSS, EXTRA_JAVASCRIPT
+from generator.site.vendor import EXTRA_CSS, EXTRA_JAVASCRIPT
 from local_site import serve_site
 
 NAMES = {kind: f"hostile-{kind}" for kind in PAYLOADS}

@@ -96,7 +96,7 @@ def steps(workflow: Path, job: str) -> list[dict]:
 
 
 def test_workflows_install_the_released_package(new_zoo: Path) -> None:
-    from generator.init_zoo import requirement
+    from generator.authoring.init_zoo import requirement
 
     assert requirement().startswith("zoo-cards==")
     for name in WORKFLOWS:
@@ -277,7 +277,7 @@ def test_force_never_writes_through_a_symlink(
 def test_a_failed_write_leaves_nothing_behind(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import generator.init_zoo as init_zoo
+    import generator.authoring.init_zoo as init_zoo
 
     # a full disk on the fourth file (we run as root: permissions would not stop a write)
     real_write, written = init_zoo.write_atomic, []

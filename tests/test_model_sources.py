@@ -12,8 +12,7 @@ import pytest
 
 from conftest import ROOT, write_card
 from generator import model_sources
-from generator.catalog import CardSource, load_card
-from generator.complexity import count_complexity
+from generator.cards.catalog import CardSource, load_card
 from generator.model_sources import (
     MODELS,
     STAMP,
@@ -23,6 +22,7 @@ from generator.model_sources import (
     read_pins,
     wheel_packages,
 )
+from generator.validation.complexity import count_complexity
 
 CARDS = ROOT / "model_cards"
 SQUEEZENET = ModelSource(

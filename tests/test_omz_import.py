@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from generator.authoring.omz_readme import parse_readme
 from generator.cli import main
-from generator.omz_readme import parse_readme
 
 SHA = "ab" * 48
 

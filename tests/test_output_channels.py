@@ -14,14 +14,14 @@ from pathlib import Path
 import pytest
 
 from conftest import BIN, write_card
+from generator.cards.schema import Complexity, FileEntry, LicenseInfo, Metric
 from generator.cli import main, say
-from generator.export import models_csv
 from generator.findings import Finding, format_findings
 from generator.progress import progress_lines
-from generator.results import Mismatch
 from generator.safe_text import SafeStream, csv_cell, printable
-from generator.schema import Complexity, FileEntry, LicenseInfo, Metric
-from generator.validation_output import junit_xml, summary_markdown
+from generator.site.export import models_csv
+from generator.validation.results import Mismatch
+from generator.validation.validation_output import junit_xml, summary_markdown
 from output_checks import card_source, parse_command, raw_controls, render_summary, result
 
 ESC = "\x1b"

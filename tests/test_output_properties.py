@@ -16,13 +16,13 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from generator.cards.schema import Complexity, FileEntry, LicenseInfo, Metric
 from generator.cli import main
-from generator.export import models_csv
 from generator.findings import Finding, format_findings
-from generator.results import Mismatch
 from generator.safe_text import SafeStream, csv_cell, printable
-from generator.schema import Complexity, FileEntry, LicenseInfo, Metric
-from generator.validation_output import summary_markdown
+from generator.site.export import models_csv
+from generator.validation.results import Mismatch
+from generator.validation.validation_output import summary_markdown
 from output_checks import card_source, parse_command, raw_controls, render_summary, result
 
 # pieces that have meant something to a terminal, a CI log, XML, CSV or Markdown
@@ -127,7 +127,7 @@ def results(draw: st.DrawFn) -> list:
 @FAST
 @given(results(), TEXT)
 def test_junit_always_parses(made: list, device: str) -> None:
-    from generator.validation_output import junit_xml
+    from generator.validation.validation_output import junit_xml
 
     root = ET.fromstring(junit_xml(made, device).encode())
     cases = root.findall("testsuite/testcase")

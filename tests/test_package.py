@@ -19,8 +19,8 @@ import yaml
 from playwright.sync_api import Browser
 
 from conftest import ROOT, write_card
-from generator.site_files import MARKDOWN_EXTENSIONS
-from generator.vendor import EXTRA_CSS, EXTRA_JAVASCRIPT
+from generator.site.site_files import MARKDOWN_EXTENSIONS
+from generator.site.vendor import EXTRA_CSS, EXTRA_JAVASCRIPT
 from local_site import serve_site
 
 CARD = """\
@@ -127,7 +127,7 @@ def zoo(venv: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_the_installed_package_is_the_one_used(venv: Path, zoo: Path) -> None:
-    probe = "import generator.render as r, generator.vendor as v; "
+    probe = "import generator.site.render as r, generator.site.vendor as v; "
     probe += "print(r.DEFAULT_TEMPLATES, v.STATIC)"
     result = run(venv, zoo, venv / "bin" / "python", "-c", probe)
     assert result.returncode == 0, result.stderr

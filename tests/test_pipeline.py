@@ -16,10 +16,10 @@ import pytest
 import yaml
 
 from conftest import BIN, ROOT, write_card
-from generator.catalog import load_catalog
-from generator.checks import run_checks
+from generator.cards.catalog import load_catalog
+from generator.cards.checks import run_checks
 from generator.cli import main
-from generator.results import read_report, write_report
+from generator.validation.results import read_report, write_report
 from http_server import FileServer, serve
 
 DATA = os.urandom(50_000)

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from conftest import BIN, ROOT, write_card
-from generator.catalog import load_catalog
+from generator.cards.catalog import load_catalog
 from generator.cli import main
-from generator.site_files import site_files
-from generator.site_folder import MANIFEST_NAME
+from generator.site.site_files import site_files
+from generator.site.site_folder import MANIFEST_NAME
 
 CARD = "name: {name}\ntask: classification\ndescription: Model {name}.\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 32

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, mkdocs_build, site_config
-from generator.results import (
+from generator.validation.results import (
     MAX_REPORT_BYTES,
     MAX_RESULTS,
     ReportError,

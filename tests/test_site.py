@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, html_tables, mkdocs_build, site_config, table_rows, write_card
-from generator.export import schema_json
+from generator.site.export import schema_json
 from seeds import matconvnet_ilsvrc, matconvnet_md5, overview_rows
 
 DETECTION_MARKS = {"Face": "Face", "Person": "Person", "Vehicle": "Vehicle", "Bike": "Bike",

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from conftest import ROOT, html_tables, mkdocs_build, site_config, table_rows
-from generator.results import (
+from generator.validation.results import (
     Mismatch,
     OpFigures,
     Speed,

@@ -14,9 +14,10 @@ import irs
 import pytest
 
 from conftest import BIN, write_card
-from generator.catalog import load_catalog
+from generator.cards.catalog import load_catalog
+from generator.cards.schema import Complexity
 from generator.cli import main
-from generator.ir_compare import (
+from generator.validation.ir_compare import (
     Dim,
     compare_complexity,
     concrete_dim,
@@ -24,10 +25,9 @@ from generator.ir_compare import (
     ratio_text,
     round_figure,
 )
-from generator.results import OpFigures, Probe, ValidationResult, read_report
-from generator.schema import Complexity
-from generator.sharding import shard
-from generator.validate import result_findings, validate_catalog
+from generator.validation.results import OpFigures, Probe, ValidationResult, read_report
+from generator.validation.sharding import shard
+from generator.validation.validate import result_findings, validate_catalog
 
 CARD = """\
 name: {name}

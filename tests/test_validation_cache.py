@@ -20,10 +20,15 @@ from test_validate import CARD, add_model
 
 from conftest import ROOT, write_card
 from generator.cli import build_parser
-from generator.conventions import DEFAULT_CONVENTION
 from generator.plugin import ZooConfig
-from generator.results import Probe, read_report
-from generator.validation_cache import DEFAULT_CACHE, KEY_NAME, ValidationCache, cache_key
+from generator.validation.conventions import DEFAULT_CONVENTION
+from generator.validation.results import Probe, read_report
+from generator.validation.validation_cache import (
+    DEFAULT_CACHE,
+    KEY_NAME,
+    ValidationCache,
+    cache_key,
+)
 
 
 def zoo(cwd: Path, xdg: Path, *args: str, pythonpath: Path = ROOT) -> subprocess.CompletedProcess:
@@ -202,7 +207,7 @@ def test_a_new_cost_rule_measures_again_a_comment_does_not(checkout: Path, tmp_p
         return statuses(checkout / "report.json")["honest"][1]
 
     assert not cached()
-    rules = copy / "generator" / "complexity.py"
+    rules = copy / "generator" / "validation" / "complexity.py"
     rules.write_text(rules.read_text() + "\n# a comment and formatting only\n\n")
     assert cached()
     text = rules.read_text()

@@ -10,7 +10,7 @@ import tomllib
 from pathlib import Path
 
 from conftest import ROOT
-from generator.vendor import (
+from generator.site.vendor import (
     EXTRA_CSS,
     EXTRA_JAVASCRIPT,
     MANIFEST,

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import BIN, mkdocs_build, site_config, write_card
-from generator.yaml_source import (
+from generator.cards.yaml_source import (
     MAX_BYTES,
     MAX_DEPTH,
     Position,

@@ -10,8 +10,8 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
-from generator.results import ValidationResult
 from generator.safe_text import markdown_text, xml_text
+from generator.validation.results import ValidationResult
 
 
 def junit_xml(results: Sequence[ValidationResult], device: str) -> str:

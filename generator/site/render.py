@@ -12,16 +12,16 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from generator.card_markdown import escape_text, render_block, render_inline
-from generator.vocab import FRAMEWORKS, task_title
+from generator.cards.vocab import FRAMEWORKS, task_title
+from generator.site.card_markdown import escape_text, render_block, render_inline
 
 # the default templates: packaged in the wheel (mapped from the top-level templates/ at build
 # time), or that folder itself in a checkout
-PACKAGED_TEMPLATES = Path(__file__).resolve().parent / "templates"
+PACKAGED_TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 DEFAULT_TEMPLATES = (
     PACKAGED_TEMPLATES
     if PACKAGED_TEMPLATES.is_dir()
-    else Path(__file__).resolve().parents[1] / "templates"
+    else Path(__file__).resolve().parents[2] / "templates"
 )
 
 

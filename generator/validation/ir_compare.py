@@ -1,6 +1,6 @@
 """Compare what a card documents with what the runtime measured on its IR: pure rules, no runtime.
 
-The probe (generator/ir_probe.py) measures; these functions turn card + measurement into the
+The probe (ir_probe.py) measures; these functions turn card + measurement into the
 Mismatches of a ValidationResult, so a cached measurement can be judged against an edited card.
 """
 
@@ -10,8 +10,8 @@ import math
 import re
 from collections.abc import Sequence
 
-from generator.results import Mismatch, Probe, TensorInfo
-from generator.schema import Complexity, Tensor
+from generator.cards.schema import Complexity, Tensor
+from generator.validation.results import Mismatch, Probe, TensorInfo
 
 Dim = int | str  # a number, or a symbol: '?', 'N', a range '1..8'
 RANGE = re.compile(r"^(\d+)\.\.(\d+)$")

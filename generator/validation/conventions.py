@@ -1,7 +1,7 @@
 """The counting conventions `zoo validate` can count GFLOPs by, and the one a zoo uses by default.
 
 Names only, without OpenVINO: the CLI and the MkDocs plugin read the default from here; the
-rules of each convention are in generator/complexity.py.
+rules of each convention are in generator/validation/complexity.py.
 """
 
 from __future__ import annotations

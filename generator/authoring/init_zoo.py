@@ -13,11 +13,11 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from generator.atomic_file import write_atomic
-from generator.card_markdown import escape_text
-from generator.card_paths import OutsideCard, card_path
-from generator.export import schema_json
+from generator.cards.card_paths import OutsideCard, card_path
+from generator.site.card_markdown import escape_text
+from generator.site.export import schema_json
 
-INIT_FILES = Path(__file__).resolve().parent / "init_files"
+INIT_FILES = Path(__file__).resolve().parents[1] / "init_files"
 # stored as `dot-github`, `dot-gitignore`: packaging globs and git treat dot files specially
 DOT_PREFIX = "dot-"
 SCHEMA = "model_cards/model-card.schema.json"

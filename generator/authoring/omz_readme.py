@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from generator.figure import Figure
+from generator.cards.figure import Figure
 
 
 @dataclass

@@ -15,17 +15,22 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from generator.card_paths import OutsideCard, card_path
-from generator.catalog import CardSource, Catalog
-from generator.conventions import DEFAULT_CONVENTION, Convention
+from generator.cards.card_paths import OutsideCard, card_path
+from generator.cards.catalog import CardSource, Catalog
+from generator.cards.schema import suggest
 from generator.findings import Finding
-from generator.ir_compare import compare_complexity, compare_tensors
 from generator.model_files import ir_files
 from generator.progress import progress_lines
-from generator.results import Probe, ProbeJob, ValidationResult
-from generator.schema import suggest
-from generator.validate_worker import WorkerFailure, WorkerPool
-from generator.validation_cache import DEFAULT_CACHE, ValidationCache, openvino_version, probe_key
+from generator.validation.conventions import DEFAULT_CONVENTION, Convention
+from generator.validation.ir_compare import compare_complexity, compare_tensors
+from generator.validation.results import Probe, ProbeJob, ValidationResult
+from generator.validation.validate_worker import WorkerFailure, WorkerPool
+from generator.validation.validation_cache import (
+    DEFAULT_CACHE,
+    ValidationCache,
+    openvino_version,
+    probe_key,
+)
 
 
 class UnknownModelError(Exception):
@@ -60,7 +65,7 @@ def validate_catalog(
     benchmark: float | None = None,
 ) -> list[ValidationResult]:
     """Validate the named cards (all when None) on `device`; one result per card and precision;
-    GFLOPs are counted under `convention` (generator/conventions.py); `benchmark` seconds of
+    GFLOPs are counted under `convention` (conventions.py); `benchmark` seconds of
     speed measurement follow each correctness run.
 
     A card without a local IR is skipped; a broken, crashing or hanging IR is an `error` result

@@ -20,15 +20,15 @@ from ruamel.yaml.error import YAMLError as RoundTripError
 from ruamel.yaml.representer import RoundTripRepresenter
 
 from generator.atomic_file import write_atomic
-from generator.card_paths import OutsideCard, card_path, plain_file_name, read_card_text
-from generator.card_update import splice, tabs_as_spaces
-from generator.catalog import INVISIBLE
-from generator.figure import Figure
-from generator.import_report import ImportReport
-from generator.omz_readme import Note, Spec, TensorText, parse_readme
-from generator.schema import NAME_PATTERN, Card, url_problem
-from generator.vocab import FALLBACK_TASK, FRAMEWORKS, IMPORTED_TASKS, PRECISIONS, TASKS
-from generator.yaml_source import YamlError, parse_yaml
+from generator.authoring.import_report import ImportReport
+from generator.authoring.omz_readme import Note, Spec, TensorText, parse_readme
+from generator.cards.card_paths import OutsideCard, card_path, plain_file_name, read_card_text
+from generator.cards.card_update import splice, tabs_as_spaces
+from generator.cards.catalog import INVISIBLE
+from generator.cards.figure import Figure
+from generator.cards.schema import NAME_PATTERN, Card, url_problem
+from generator.cards.vocab import FALLBACK_TASK, FRAMEWORKS, IMPORTED_TASKS, PRECISIONS, TASKS
+from generator.cards.yaml_source import YamlError, parse_yaml
 
 MAX_YML_BYTES = 1 << 20
 MAX_README_BYTES = 1 << 20  # OMZ pages are < 40 KiB; a bigger one is a mistake or an attack

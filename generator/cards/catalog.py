@@ -16,10 +16,10 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from generator.card_paths import OutsideCard, card_path, read_card_text
+from generator.cards.card_paths import OutsideCard, card_path, read_card_text
+from generator.cards.schema import Card, suggest
+from generator.cards.yaml_source import Loc, Position, YamlDocument, YamlError, load_yaml
 from generator.findings import Finding, relative
-from generator.schema import Card, suggest
-from generator.yaml_source import Loc, Position, YamlDocument, YamlError, load_yaml
 
 CARD_FILE = "model.yml"
 PROSE_FILE = "README.md"

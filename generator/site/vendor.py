@@ -1,6 +1,6 @@
 """The browser files the site serves itself (no CDN): packaged in generator/static/ with a manifest.
 
-At run time only the packaged copies are read. `python -m generator.vendor` (`make vendor`, for
+At run time only the packaged copies are read. `python -m generator.site.vendor` (`make vendor`, for
 maintainers) refreshes the third-party ones from node_modules (`npm ci`) and rewrites the manifest.
 """
 
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 # the folder mirrors the site: static/<uri> is served at <uri>
-STATIC = Path(__file__).resolve().parent / "static"
+STATIC = Path(__file__).resolve().parents[1] / "static"
 MANIFEST = STATIC / "manifest.json"
 # site uri -> file inside node_modules (the versions are pinned in package-lock.json)
 VENDOR_FILES: dict[str, str] = {
@@ -102,9 +102,9 @@ def static_uris() -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     parser = argparse.ArgumentParser(
-        prog="python -m generator.vendor",
+        prog="python -m generator.site.vendor",
         description="Refresh the packaged browser libraries from node_modules and the manifest.",
     )
     parser.add_argument("--node-modules", type=Path, default=root / "node_modules")

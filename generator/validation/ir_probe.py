@@ -1,7 +1,7 @@
 """Measure one IR with the OpenVINO runtime: its inputs and outputs, complexity, one inference.
 
-Runs inside a worker process (generator/validate_worker.py), so a runtime crash or hang costs
-that process only. It measures and does not judge: generator/ir_compare.py holds the rules.
+Runs inside a worker process (validate_worker.py), so a runtime crash or hang costs
+that process only. It measures and does not judge: ir_compare.py holds the rules.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from datetime import UTC, datetime
 import numpy as np
 import openvino
 
-from generator.complexity import ComplexityCount, count_complexity
-from generator.ir_compare import concrete_shape, dim_text, match_tensors
-from generator.results import OpFigures, Probe, ProbeJob, Speed, TensorInfo, Timings
-from generator.schema import Tensor
+from generator.cards.schema import Tensor
+from generator.validation.complexity import ComplexityCount, count_complexity
+from generator.validation.ir_compare import concrete_shape, dim_text, match_tensors
+from generator.validation.results import OpFigures, Probe, ProbeJob, Speed, TensorInfo, Timings
 
 
 class StageError(Exception):

@@ -9,12 +9,18 @@ import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from generator.card_paths import OutsideCard
-from generator.catalog import Catalog
+from generator.authoring.import_report import ImportReport
+from generator.authoring.omz_import import (
+    MAX_README_BYTES,
+    Model,
+    discover,
+    models_root,
+    source_text,
+)
+from generator.authoring.omz_readme import COMPUTE, parse_readme, plain, sections, tables
+from generator.cards.card_paths import OutsideCard
+from generator.cards.catalog import Catalog
 from generator.findings import Finding
-from generator.import_report import ImportReport
-from generator.omz_import import MAX_README_BYTES, Model, discover, models_root, source_text
-from generator.omz_readme import COMPUTE, parse_readme, plain, sections, tables
 
 FIELDS = ("gflops", "mparams")
 INDEX_LINK = re.compile(r"\[[^\]]*\]\(\./([^/)\s]+)/README\.md\)")

@@ -27,11 +27,11 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urljoin, urlsplit
 
-from generator.card_paths import OutsideCard, card_path, plain_file_name
-from generator.catalog import CardSource
+from generator.cards.card_paths import OutsideCard, card_path, plain_file_name
+from generator.cards.catalog import CardSource
+from generator.cards.schema import FileEntry
 from generator.model_files import file_digest
 from generator.safe_text import printable
-from generator.schema import FileEntry
 
 CHUNK = 1 << 16
 SCHEMES = ("http", "https")

@@ -16,7 +16,7 @@ import openvino
 from openvino import Input, Node, Output
 from openvino.passes import ConstantFolding, Manager
 
-from generator.conventions import CONVENTIONS, DEFAULT_CONVENTION
+from generator.validation.conventions import CONVENTIONS, DEFAULT_CONVENTION
 
 # Every MA primitive (add, mul, cmp, max, exp, sqrt, ...) costs 1, so these are sums of primitives.
 # Cost per element of output 0; the comment is MA's formula (its class name when it differs).

@@ -31,7 +31,7 @@ from pydantic import TypeAdapter
 
 from generator.atomic_file import write_atomic
 from generator.model_files import file_digest
-from generator.results import Probe, ProbeJob, read_regular
+from generator.validation.results import Probe, ProbeJob, read_regular
 
 # the one default of `zoo validate --cache` and of the plugin's `cache` option
 DEFAULT_CACHE = Path(user_cache_dir("zoo-cards")) / "validation"

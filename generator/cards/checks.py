@@ -2,7 +2,7 @@
 
 Each rule looks across cards or at files beside a card (names, composites, license files,
 IR paths, local model files, links in prose) and yields located findings. A path a card names
-is read only when it is a regular file inside its card folder (generator/card_paths.py).
+is read only when it is a regular file inside its card folder (generator/cards/card_paths.py).
 """
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from generator.card_paths import OutsideCard, card_path
-from generator.catalog import MAX_PROSE_BYTES, PROSE_FILE, CardSource, Catalog
+from generator.cards.card_paths import OutsideCard, card_path
+from generator.cards.catalog import MAX_PROSE_BYTES, PROSE_FILE, CardSource, Catalog
+from generator.cards.links import Link, links
+from generator.cards.yaml_source import Loc
 from generator.findings import Finding, relative
-from generator.links import Link, links
 from generator.model_files import file_digest
-from generator.yaml_source import Loc
 
 Rule = Callable[[Catalog, CardSource], Iterator[Finding]]
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from generator.figure import Figure
+from generator.cards.figure import Figure
 
 MAX_BYTES = 1 << 20  # a card is a few KiB; anything near this is a mistake or an attack
 MAX_DEPTH = 32

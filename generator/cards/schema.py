@@ -25,9 +25,9 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from generator.card_paths import plain_file_name
-from generator.figure import Figure
-from generator.vocab import ELEMENT_TYPES, FRAMEWORKS, PRECISIONS, TAGS, TASKS
+from generator.cards.card_paths import plain_file_name
+from generator.cards.figure import Figure
+from generator.cards.vocab import ELEMENT_TYPES, FRAMEWORKS, PRECISIONS, TAGS, TASKS
 
 NAME_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
 DIM_SYMBOL = re.compile(r"^(\?|[A-Za-z_][A-Za-z0-9_]*|\d{1,19}\.\.\d{1,19})$")

@@ -34,8 +34,8 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from generator.atomic_file import write_atomic
-from generator.conventions import DEFAULT_CONVENTION, Convention
-from generator.schema import Tensor
+from generator.cards.schema import Tensor
+from generator.validation.conventions import DEFAULT_CONVENTION, Convention
 
 Status = Literal["passed", "failed", "error", "skipped"]
 

@@ -1,9 +1,9 @@
 """Worker processes that run IR probes, so a runtime crash or hang costs one model, not the run.
 
-`python -m generator.validate_worker` reads one ProbeJob per line on stdin and answers one Probe
-per line on stdout. WorkerPool (the parent side) keeps a worker per job slot, times each job
-out, and replaces a worker that crashed or was killed. A worker dies with its parent, even when
-the parent is killed with SIGKILL, and leaves Ctrl-C to the parent, which kills it.
+`python -m generator.validation.validate_worker` reads one ProbeJob per line on stdin and
+answers one Probe per line on stdout. WorkerPool (the parent side) keeps a worker per job slot,
+times each job out, and replaces a worker that crashed or was killed. A worker dies with its
+parent, even when the parent is killed with SIGKILL, and leaves Ctrl-C to the parent.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from collections import deque
 from pathlib import Path
 from types import TracebackType
 
-from generator.results import Probe, ProbeJob
+from generator.validation.results import Probe, ProbeJob
 
 READY = "ready"
 STARTUP_TIMEOUT = 120.0  # seconds for a fresh worker to import OpenVINO; not part of a job's time
@@ -44,7 +44,7 @@ class Worker:
         self.lock = threading.Lock()  # the job's thread and the main thread (Ctrl-C) stop it
 
     def start(self) -> subprocess.Popen[str]:
-        package_parent = str(Path(__file__).resolve().parents[1])
+        package_parent = str(Path(__file__).resolve().parents[2])
         path = os.environ.get("PYTHONPATH")
         env = {
             **os.environ,
@@ -56,7 +56,7 @@ class Worker:
                 raise WorkerFailure("validation stopped")
             self.lines, self.stderr = queue.Queue(), deque(maxlen=20)
             process = self.process = subprocess.Popen(
-                [sys.executable, "-m", "generator.validate_worker"],
+                [sys.executable, "-m", "generator.validation.validate_worker"],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
@@ -214,7 +214,7 @@ def serve() -> None:
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # native code printing to fd 1 too
     import openvino  # after the redirect: plugins may print while loading
 
-    from generator.ir_probe import probe_ir
+    from generator.validation.ir_probe import probe_ir
 
     core = openvino.Core()
     answers.write(READY + "\n")

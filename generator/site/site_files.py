@@ -11,14 +11,14 @@ from pathlib import Path
 
 import jinja2
 
-from generator.catalog import Catalog, CatalogError, load_catalog
-from generator.checks import run_checks
-from generator.export import models_csv, models_json, schema_json
+from generator.cards.catalog import Catalog, CatalogError, load_catalog
+from generator.cards.checks import run_checks
 from generator.findings import Finding
-from generator.pages import site_assets, site_pages
-from generator.render import render
-from generator.results import ReportError, ValidationResult, results_json
-from generator.vendor import static_files
+from generator.site.export import models_csv, models_json, schema_json
+from generator.site.pages import site_assets, site_pages
+from generator.site.render import render
+from generator.site.vendor import static_files
+from generator.validation.results import ReportError, ValidationResult, results_json
 
 # the Markdown extensions the pages need beyond MkDocs' defaults (toc, tables, fenced_code):
 # `{ #id }` and `{ .class }` of the templates; Zensical enables them by itself

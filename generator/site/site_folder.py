@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from generator.atomic_file import write_atomic
-from generator.site_files import SiteFile
+from generator.site.site_files import SiteFile
 
 MANIFEST_NAME = ".zoo-render.json"
 MAX_MANIFEST_BYTES = 64 << 20

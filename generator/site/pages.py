@@ -9,13 +9,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from generator.card_paths import OutsideCard, card_path, read_card_text
-from generator.catalog import CardSource, Catalog
-from generator.ir_compare import shape_text
-from generator.links import relative_links
-from generator.results import ValidationResult
-from generator.schema import Citation, FileEntry, Metric, Speed
-from generator.vocab import TASKS, TaskInfo
+from generator.cards.card_paths import OutsideCard, card_path, read_card_text
+from generator.cards.catalog import CardSource, Catalog
+from generator.cards.links import relative_links
+from generator.cards.schema import Citation, FileEntry, Metric, Speed
+from generator.cards.vocab import TASKS, TaskInfo
+from generator.validation.ir_compare import shape_text
+from generator.validation.results import ValidationResult
 
 # raster images only: an SVG or HTML file can carry script
 IMAGE_SIGNATURES: dict[str, tuple[bytes, ...]] = {

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from generator.catalog import CardSource
+from generator.cards.catalog import CardSource
 from generator.model_files import ir_files
 
 

@@ -19,11 +19,17 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError as RoundTripError
 
 from generator.atomic_file import write_atomic
-from generator.catalog import CardSource, Catalog
-from generator.ir_compare import Dim, dim_problem, match_tensors, round_figure, shape_text
-from generator.results import Mismatch, TensorInfo, ValidationResult
-from generator.schema import Card, Tensor
-from generator.yaml_source import YamlError, parse_yaml
+from generator.cards.catalog import CardSource, Catalog
+from generator.cards.schema import Card, Tensor
+from generator.cards.yaml_source import YamlError, parse_yaml
+from generator.validation.ir_compare import (
+    Dim,
+    dim_problem,
+    match_tensors,
+    round_figure,
+    shape_text,
+)
+from generator.validation.results import Mismatch, TensorInfo, ValidationResult
 
 MEASURED = ("passed", "failed")  # results whose IR was read and counted
 

@@ -12,9 +12,9 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from generator.catalog import Catalog, load_card
-from generator.schema import NAME_PATTERN, suggest
-from generator.vocab import PRECISIONS, TASKS
+from generator.cards.catalog import Catalog, load_card
+from generator.cards.schema import NAME_PATTERN, suggest
+from generator.cards.vocab import PRECISIONS, TASKS
 
 DESCRIPTION = "TODO: what the model does, what it was trained on, and where it fits."
 
@@ -61,8 +61,8 @@ def new_card(
 
 
 def _fill_from_ir(folder: Path) -> list[str]:
-    from generator.card_update import update_cards
-    from generator.validate import validate_catalog
+    from generator.cards.card_update import update_cards
+    from generator.validation.validate import validate_catalog
 
     source = load_card(folder)
     if isinstance(source, list):  # our own scaffold must load; anything else is a bug

@@ -7,12 +7,12 @@ import io
 import json
 from collections.abc import Sequence
 
-from generator.catalog import CardSource, Catalog
-from generator.pages import model_page_path
-from generator.results import ValidationResult
+from generator.cards.catalog import CardSource, Catalog
+from generator.cards.schema import card_json_schema
+from generator.cards.vocab import task_title
 from generator.safe_text import csv_cell
-from generator.schema import card_json_schema
-from generator.vocab import task_title
+from generator.site.pages import model_page_path
+from generator.validation.results import ValidationResult
 
 CSV_COLUMNS = (
     "name", "task", "task_title", "tags", "framework", "license", "gflops", "mparams",

@@ -1,0 +1,1 @@
+"""Cards: the card format, reading cards safely, the catalog and `zoo check`."""

@@ -1,0 +1,1 @@
+"""`zoo fetch`: model files downloaded and verified."""

@@ -1,0 +1,1 @@
+"""Validation: each card's IR read, counted and run with OpenVINO, results and reports."""
