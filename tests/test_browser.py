@@ -148,7 +148,8 @@ def shipped_site(built_site: Path) -> Iterator[str]:
 def watched_page(browser: Browser, **options: object) -> Page:
     """A tab in a fresh context that records in `page.problems` console errors, page errors,
     dialogs and requests to other hosts."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, **options)
+    options.setdefault("viewport", {"width": 1400, "height": 1000})
+    context = browser.new_context(**options)
     page = context.new_page()
     page.set_default_timeout(15_000)
     problems: list[str] = []
@@ -256,7 +257,8 @@ def test_search_matches_names_descriptions_and_tags(
     page.get_by_label("Search names, descriptions and tags").fill(text)
     assert sorted(listed(page)) == expected
     if not expected:
-        expect(page.locator(".zoo-catalog__empty")).to_have_text("No model matches these filters.")
+        empty = page.locator(".zoo-catalog__empty .zoo-catalog__empty-title")
+        expect(empty).to_have_text("No model matches these filters.")
         expect(page.locator("#zoo-count")).to_have_text("0 models of 6 match.")
 
 

@@ -9,6 +9,14 @@
   const CONTINUOUS = new Set(["search", ...RANGES]); // typing: one history entry per burst
   const STATUS_ICONS = { passed: "✔", failed: "✘", error: "!", skipped: "–" };
   const NOT_GIVEN = "not given";
+  const NO_ACCURACY = "no accuracy published";
+  const TITLES = {
+    task: "Task", tag: "Tag", framework: "Framework", license: "License", precision: "IR precision",
+    device: "Validated on", gflops: "GFLOPs", mparams: "MParams", accuracy: "Accuracy",
+  };
+  // the table's columns: on small screens each row is a card and these label its values
+  const COLUMN_LABELS = ["", "", "Task", "Tags", "Framework", "License", "GFLOPs", "MParams",
+    "Accuracy", "Precisions", "Validation"];
   const LINK_SCHEMES = new Set(["http:", "https:"]);
 
   let loaded = null; // {url, promise} of the parsed models.json, kept across page changes
@@ -240,6 +248,9 @@
       this.caption = q("#zoo-chart-caption");
       this.plot = q(".zoo-catalog__plot");
       this.headers = [...this.root.querySelectorAll("th[data-column]")];
+      this.filtersPanel = q("#zoo-filters");
+      this.filtersToggle = q("[data-action=filters]");
+      this.chips = q(".zoo-catalog__chips");
     }
 
     buildFacets() {
@@ -271,7 +282,9 @@
         });
         container.replaceChildren(...entries.map((entry) => entry.row));
         fieldset.hidden = values.length === 0;
-        this.facets[facet] = { values: values, entries: entries, counts: new Int32Array(values.length) };
+        this.facets[facet] = {
+          values: values, labels: labels, entries: entries, counts: new Int32Array(values.length),
+        };
       }
     }
 
@@ -361,6 +374,14 @@
         const button = event.target.closest("button[data-action]");
         if (button) this.act(button.dataset.action, button);
       });
+      this.filtersPanel.addEventListener("keydown", (event) => {
+        if (!this.root.classList.contains("zoo-catalog--drawer")) return;
+        if (event.key === "Escape") this.drawer(false);
+        else if (event.key === "Tab") this.trapFocus(event);
+      });
+      this.root.addEventListener("click", (event) => {
+        if (event.target === this.root) this.drawer(false); // the backdrop around the drawer
+      });
       this.metricSelect.addEventListener("change", () => {
         this.state.y = this.metricSelect.value;
         this.commit("y");
@@ -369,7 +390,16 @@
     }
 
     act(action, button) {
-      if (action === "more") {
+      if (action === "filters") {
+        this.drawer(!this.root.classList.contains("zoo-catalog--drawer"));
+      } else if (action === "close-filters") {
+        this.drawer(false);
+      } else if (action === "remove-filter") {
+        this.removeFilter(this.activeFilters()[Number(button.dataset.filter)]);
+      } else if (action === "relax") {
+        this.removeFilter(this.filterGroups()[Number(button.dataset.group)]);
+        this.count.focus(); // the relaxing button is gone with the empty list
+      } else if (action === "more") {
         this.showMore();
       } else if (action === "clear-filters") {
         const fresh = emptyState();
@@ -388,6 +418,162 @@
           this.commit("compare");
         }
       }
+    }
+
+    /* -------------------------------------------------- the filter drawer */
+
+    // small screens only (CSS): the filters slide over the list; Escape or "Show results" closes
+    drawer(open) {
+      this.root.classList.toggle("zoo-catalog--drawer", open);
+      this.filtersToggle.setAttribute("aria-expanded", String(open));
+      if (open) this.filtersPanel.querySelector("[data-action=close-filters]").focus();
+      else if (getComputedStyle(this.filtersToggle).display !== "none") this.filtersToggle.focus();
+    }
+
+    // Tab and Shift+Tab stay inside the open drawer, as in a dialog
+    trapFocus(event) {
+      const focusable = [...this.filtersPanel.querySelectorAll("button, input, select")].filter(
+        (node) => !node.disabled && node.offsetParent !== null,
+      );
+      if (!focusable.length) return;
+      const first = focusable[0];
+      const last = focusable[focusable.length - 1];
+      if (event.shiftKey && document.activeElement === first) {
+        last.focus();
+        event.preventDefault();
+      } else if (!event.shiftKey && document.activeElement === last) {
+        first.focus();
+        event.preventDefault();
+      }
+    }
+
+    /* ------------------------------------------------ active filters, chips */
+
+    // one entry per removable value: the search, each checked facet value, each range
+    activeFilters() {
+      const state = this.state;
+      const filters = [];
+      if (state.search.trim()) {
+        filters.push({ kind: "search", label: `Search: ${state.search.trim()}` });
+      }
+      for (const facet of FACETS) {
+        const labels = this.facets[facet].labels;
+        for (const value of state.facets[facet]) {
+          const label = labels.has(value) ? labels.get(value) : value || NOT_GIVEN;
+          filters.push({ kind: "facet", facet: facet, values: [value], label: `${TITLES[facet]}: ${label}` });
+        }
+      }
+      for (const range of RANGES) {
+        const [low, high] = state.ranges[range];
+        if (low === null && high === null) continue;
+        filters.push({ kind: "range", range: range, label: rangeLabel(TITLES[range], low, high) });
+      }
+      return filters;
+    }
+
+    // the filter groups the list must pass (a facet's values form one group): what relaxing removes
+    filterGroups() {
+      const groups = [];
+      for (const filter of this.activeFilters()) {
+        const last = groups[groups.length - 1];
+        if (filter.kind === "facet" && last && last.kind === "facet" && last.facet === filter.facet) {
+          last.values.push(filter.values[0]);
+          last.label += " or " + filter.label.slice(TITLES[filter.facet].length + 2);
+        } else {
+          groups.push({ ...filter, values: filter.values ? [...filter.values] : undefined });
+        }
+      }
+      return groups;
+    }
+
+    removeFilter(filter) {
+      if (!filter) return;
+      if (filter.kind === "search") this.state.search = "";
+      else if (filter.kind === "range") this.state.ranges[filter.range] = [null, null];
+      else for (const value of filter.values) this.state.facets[filter.facet].delete(value);
+      this.syncControls();
+      this.changed("filter");
+    }
+
+    renderChips() {
+      const filters = this.activeFilters();
+      this.chips.hidden = filters.length === 0;
+      this.chips.replaceChildren(...filters.map((filter, i) => el("li", null, [
+        el("button", {
+          type: "button",
+          class: "zoo-catalog__chip",
+          dataset: { action: "remove-filter", filter: String(i) },
+          "aria-label": `Remove filter ${filter.label}`,
+        }, [el("span", { text: filter.label }), el("span", { "aria-hidden": "true", text: "×" })]),
+      ])));
+      this.filtersToggle.textContent = filters.length ? `Filters (${filters.length})` : "Filters";
+    }
+
+    // how many models each filter group would give without it, when together they give none
+    relaxations() {
+      const groups = this.filterGroups();
+      const terms = this.state.search.toLowerCase().split(/\s+/).filter(Boolean);
+      const tests = groups.map((group) => {
+        if (group.kind === "search") return (m) => terms.every((term) => m.text.includes(term));
+        if (group.kind === "facet") {
+          const wanted = new Set(group.values);
+          return (m) => m.values[group.facet].some((value) => wanted.has(value));
+        }
+        const [low, high] = this.state.ranges[group.range];
+        return (m) => {
+          const value = m.numbers[group.range];
+          return value !== null && (low === null || value >= low) && (high === null || value <= high);
+        };
+      });
+      const counts = new Array(groups.length).fill(0);
+      for (const m of this.models) {
+        let failed = -1;
+        let fails = 0;
+        for (let g = 0; g < tests.length && fails < 2; g++) {
+          if (!tests[g](m)) {
+            fails += 1;
+            failed = g;
+          }
+        }
+        if (fails === 1) counts[failed] += 1; // only that group keeps this model out
+      }
+      return groups.map((group, i) => ({ group: group, index: i, count: counts[i] }));
+    }
+
+    deadEnd() {
+      const relax = this.relaxations();
+      const helping = relax.filter((r) => r.count > 0).sort((a, b) => b.count - a.count);
+      const cell = [el("p", { class: "zoo-catalog__empty-title", text: "No model matches these filters." })];
+      if (helping.length === 1) {
+        const { group, count } = helping[0];
+        cell.push(el("p", {
+          text: `The filter “${group.label}” leaves nothing: without it, ${plural(count, "model")} match.`,
+        }));
+      } else if (helping.length > 1) {
+        cell.push(el("p", { text: "These filters leave nothing together. Without one of them:" }));
+      } else if (relax.length) {
+        cell.push(el("p", {
+          text: "No single filter empties the list: without any one of them, still no model matches.",
+        }));
+      }
+      if (helping.length) {
+        cell.push(el("ul", { class: "zoo-catalog__relax" }, helping.map((r) => el("li", null, [
+          el("button", {
+            type: "button",
+            class: "md-button zoo-catalog__button",
+            dataset: { action: "relax", group: String(r.index) },
+            text: `Remove “${r.group.label}”: ${plural(r.count, "model")}`,
+          }),
+        ]))));
+      } else if (relax.length) {
+        cell.push(el("button", {
+          type: "button",
+          class: "md-button zoo-catalog__button",
+          dataset: { action: "clear-filters" },
+          text: `Clear all filters: ${plural(this.models.length, "model")}`,
+        }));
+      }
+      return cell;
     }
 
     // switch between the list and the comparison; focus follows to what the reader sees
@@ -468,6 +654,7 @@
       this.renderFacets();
       this.renderHeaders();
       this.renderTable();
+      this.renderChips();
       this.renderView(); // schedules the chart
       const detail = { matches: this.matches.length, ms: performance.now() - started };
       this.root.dispatchEvent(new CustomEvent("zoo-catalog:render", { detail: detail, bubbles: true }));
@@ -571,7 +758,7 @@
       for (let i = 0; i < this.shown; i++) rows.push(this.row(this.models[this.matches[i]]));
       if (!rows.length) {
         const columns = this.headers.length + 1; // the sortable ones and the select column
-        const cell = el("td", { colSpan: columns, text: "No model matches these filters." });
+        const cell = el("td", { colSpan: columns }, this.deadEnd());
         rows.push(el("tr", { class: "zoo-catalog__empty" }, [cell]));
       }
       const children = this.tbody.children;
@@ -631,8 +818,8 @@
             number(first.value) + (first.unit || ""),
             first.better === "lower" ? " ↓" : "",
           ]
-        : ["-"];
-      return el("tr", null, [
+        : [NO_ACCURACY];
+      const cells = [
         el("td", { class: "zoo-catalog__select" }, [checkbox]),
         el("td", { class: "zoo-catalog__name" }, [
           el("a", { href: m.url, text: m.name }),
@@ -647,7 +834,15 @@
         el("td", { class: "zoo-catalog__number" }, accuracy),
         el("td", { text: m.values.precision.join(", ") || "-" }),
         el("td", null, validationBadges(raw.validation || [])),
-      ]);
+      ];
+      cells.forEach((td, i) => {
+        if (!COLUMN_LABELS[i]) return;
+        td.dataset.label = COLUMN_LABELS[i];
+        const text = td.textContent;
+        if (text === "-" || text === "") td.classList.add("zoo-catalog__none"); // no line on a card
+      });
+      if (!first) cells[8].classList.add("zoo-catalog__missing");
+      return el("tr", null, cells);
     }
 
     renderSelection() {
@@ -858,6 +1053,11 @@
     const normal = context.fillStyle; // "#rrggbb" or "rgba(r, g, b, a)"
     if (normal.startsWith("#")) return normal + "99";
     return normal.replace(/^rgba?\(([^,]+),([^,]+),([^,)]+).*$/, "rgba($1,$2,$3,0.6)");
+  }
+
+  function rangeLabel(title, low, high) {
+    if (low !== null && high !== null) return `${title}: ${number(low)} to ${number(high)}`;
+    return low !== null ? `${title} ≥ ${number(low)}` : `${title} ≤ ${number(high)}`;
   }
 
   function colorScheme() {

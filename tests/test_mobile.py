@@ -1,0 +1,225 @@
+"""The site on a phone, in real Chromium: no page scrolls sideways at 360-430 px, the catalog's
+filters sit in a drawer, active filters are chips, and an empty list says which filter emptied it.
+
+Screenshots of every page kind at 390 px, light and dark, go to artifacts/.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from test_browser import (  # noqa: F401 (fixtures)
+    ARTIFACTS,
+    listed,
+    shipped_site,
+    small_site,
+    wait_ready,
+    watched_page,
+)
+
+PAGE_KINDS = {
+    "home": "",
+    "overview": "overview/",
+    "catalog": "catalog/",
+    "accuracy": "accuracy/",
+    "devices": "devices/",
+    "checksums": "checksums/",
+    "citations": "citations/",
+    "model": "models/person-detection-retail-0013/",
+}
+
+
+def phone(browser: Browser, width: int = 390, scheme: str = "light") -> Page:
+    return watched_page(
+        browser, viewport={"width": width, "height": 844}, color_scheme=scheme, has_touch=True
+    )
+
+
+@pytest.fixture
+def mobile(browser: Browser) -> Iterator[Page]:
+    page = phone(browser)
+    yield page
+    page.context.close()
+    assert page.problems == []
+
+
+def open_catalog(page: Page, site: str, query: str = "") -> None:
+    page.goto(f"{site}catalog/{query}")
+    wait_ready(page)
+
+
+def overflow(page: Page) -> list[str]:
+    """The elements that stick out of the viewport on the right (empty: no sideways scroll)."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('body *')]
+            .filter((e) => e.getClientRects().length
+                && e.getBoundingClientRect().right > window.innerWidth + 0.5
+                && !e.closest('.md-typeset__table, .zoo-catalog__scroll, .md-sidebar, '
+                              + '.md-search, .highlight'))
+            .map((e) => e.tagName.toLowerCase() + '.' + e.className).slice(0, 5)"""
+    )
+
+
+@pytest.mark.parametrize(("width", "scheme"), [(360, "light"), (390, "light"), (390, "dark")])
+def test_no_page_scrolls_sideways(
+    browser: Browser, shipped_site: str, width: int, scheme: str
+) -> None:
+    page = phone(browser, width, scheme)
+    for kind, path in PAGE_KINDS.items():
+        page.goto(shipped_site + path)
+        if kind == "catalog":
+            wait_ready(page)
+        widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        assert widths[0] <= widths[1], (kind, widths, overflow(page))
+        assert overflow(page) == [], kind
+        if width == 390:
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.wait_for_timeout(200)  # fonts and the chart settle
+            page.screenshot(path=ARTIFACTS / f"mobile-{kind}-{scheme}.png")
+    page.context.close()
+    assert page.problems == []
+
+
+def test_wide_tables_scroll_in_their_box_with_the_name_kept(
+    mobile: Page, shipped_site: str
+) -> None:
+    mobile.goto(shipped_site + "accuracy/")
+    box = mobile.locator("article .md-typeset__scrollwrap").first  # Material's table wrapper
+    scroll = box.evaluate("(b) => [b.scrollWidth, b.clientWidth, getComputedStyle(b).overflowX]")
+    assert scroll[0] > scroll[1] and scroll[2] == "auto"  # wider than the screen: it scrolls
+    table = box.locator("table")
+    row = table.locator("tbody tr").first
+    first, second = row.locator("td").first, row.locator("td").nth(1)
+    before, second_before = first.bounding_box(), second.bounding_box()
+    box.evaluate("(b) => { b.scrollLeft = b.scrollWidth; }")
+    after = first.bounding_box()
+    # the name column stays in view, at the box's left edge, while the others scroll under it
+    assert after["x"] == pytest.approx(max(box.bounding_box()["x"], 0), abs=1)
+    assert after["x"] + after["width"] < 390
+    assert second.bounding_box()["x"] < second_before["x"] - 20
+
+
+def test_catalog_rows_are_cards(mobile: Page, shipped_site: str) -> None:
+    open_catalog(mobile, shipped_site, "?search=action-recognition-0001")
+    card = mobile.locator(".zoo-catalog__table tbody tr").first
+    box = card.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    assert card.evaluate("(tr) => getComputedStyle(tr).display") == "grid"
+    accuracy = card.locator('td[data-label="Accuracy"]')
+    expect(accuracy).to_have_text("no accuracy published")
+    expect(accuracy).to_be_visible()
+    # sorting stays reachable: the column headers are buttons above the cards
+    mobile.get_by_role("button", name="GFLOPs").click()
+    expect(mobile.locator('th[data-column="gflops"]')).to_have_attribute("aria-sort", "ascending")
+
+
+def test_filter_drawer_opens_filters_and_closes(mobile: Page, small_site: str) -> None:
+    open_catalog(mobile, small_site)
+    toggle = mobile.locator("[data-action=filters]")
+    expect(toggle).to_have_accessible_name("Filters")
+    drawer = mobile.locator("#zoo-filters")
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(toggle).to_have_attribute("aria-controls", "zoo-filters")
+    expect(drawer).to_be_hidden()
+    # the count stays in view while the list scrolls
+    mobile.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    count = mobile.locator("#zoo-count")
+    expect(count).to_be_in_viewport()
+
+    toggle.click()
+    expect(drawer).to_be_visible()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    expect(mobile.get_by_role("group", name="Filters")).to_be_visible()
+    close = drawer.get_by_role("button", name="Show results")
+    expect(close).to_be_focused()
+    box = drawer.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    drawer.get_by_label("Object Detection").check()
+    expect(count).to_have_text("3 models of 6 match.")
+    ARTIFACTS.mkdir(exist_ok=True)
+    mobile.screenshot(path=ARTIFACTS / "mobile-catalog-drawer.png")
+    close.click()
+    expect(drawer).to_be_hidden()
+    expect(toggle).to_be_focused()
+    expect(mobile.get_by_role("button", name="Filters (1)")).to_have_attribute(
+        "aria-expanded", "false"
+    )
+    assert len(listed(mobile)) == 3
+
+    # by keyboard: Enter opens, Tab stays inside, Escape closes
+    toggle.focus()
+    mobile.keyboard.press("Enter")
+    expect(close).to_be_focused()
+    mobile.keyboard.press("Shift+Tab")  # wraps to the drawer's last control
+    assert mobile.evaluate("document.activeElement.closest('#zoo-filters') !== null")
+    for _ in range(40):
+        mobile.keyboard.press("Tab")
+        assert mobile.evaluate("document.activeElement.closest('#zoo-filters') !== null")
+    mobile.keyboard.press("Escape")
+    expect(drawer).to_be_hidden()
+    expect(toggle).to_be_focused()
+
+
+def test_chips_show_and_remove_active_filters(mobile: Page, small_site: str) -> None:
+    open_catalog(mobile, small_site, "?search=detector&task=detection&tag=person&gflops=..3")
+    chips = mobile.get_by_role("list", name="Active filters").locator("button > span:first-child")
+    expect(chips).to_have_text(
+        ["Search: detector", "Task: Object Detection", "Tag: person", "GFLOPs ≤ 3"]
+    )
+    assert listed(mobile) == ["person-detector-small"]
+    mobile.get_by_role("button", name="Remove filter GFLOPs ≤ 3").click()
+    expect(mobile).to_have_url(re.compile(r"\?search=detector&task=detection&tag=person$"))
+    assert sorted(listed(mobile)) == ["person-detector-large", "person-detector-small"]
+    mobile.get_by_role("button", name="Remove filter Tag: person").click()
+    assert sorted(listed(mobile)) == ["face-detector-tiny", "person-detector-large",
+                                      "person-detector-small"]  # fmt: skip
+    mobile.get_by_role("button", name="Filters (2)").click()
+    assert not mobile.locator('[data-facet="tag"] input[value="person"]').is_checked()
+    assert mobile.get_by_label("Search names, descriptions and tags").input_value() == "detector"
+    mobile.keyboard.press("Escape")
+    mobile.get_by_role("button", name="Remove filter Search: detector").click()
+    mobile.get_by_role("button", name="Remove filter Task: Object Detection").click()
+    expect(mobile.get_by_role("list", name="Active filters")).to_be_hidden()
+    expect(mobile).to_have_url(f"{small_site}catalog/")
+    assert len(listed(mobile)) == 6
+    mobile.go_back()  # each removal is a history entry
+    expect(mobile.locator("#zoo-count")).to_have_text("3 models of 6 match.")
+
+
+def test_dead_end_names_the_filter_and_relaxes_it(mobile: Page, small_site: str) -> None:
+    # only the accuracy range empties the list: the three detectors all score under 95
+    open_catalog(mobile, small_site, "?task=detection&accuracy=95..")
+    empty = mobile.locator(".zoo-catalog__empty")
+    expect(empty).to_contain_text("No model matches these filters.")
+    expect(empty).to_contain_text(
+        "The filter “Accuracy ≥ 95” leaves nothing: without it, 3 models match."
+    )
+    expect(empty.get_by_role("button")).to_have_text(["Remove “Accuracy ≥ 95”: 3 models"])
+
+    # two filters that leave nothing together: each relaxation with its own count
+    open_catalog(mobile, small_site, "?task=classification&task=text_recognition&gflops=..0.6")
+    expect(empty).to_contain_text("These filters leave nothing together.")
+    buttons = empty.get_by_role("button")
+    ARTIFACTS.mkdir(exist_ok=True)
+    empty.scroll_into_view_if_needed()
+    mobile.screenshot(path=ARTIFACTS / "mobile-catalog-dead-end.png")
+    # without the GFLOPs range: text-reader, vehicle-classifier, evil-model; without the task:
+    # face-detector-tiny
+    expect(buttons).to_have_text([
+        "Remove “GFLOPs ≤ 0.6”: 3 models",
+        "Remove “Task: Image Classification or Text Recognition”: 1 model",
+    ])  # fmt: skip
+    buttons.last.click()
+    assert listed(mobile) == ["face-detector-tiny"]
+    expect(mobile).to_have_url(re.compile(r"\?gflops=\.\.0\.6$"))
+    expect(mobile.locator("#zoo-count")).to_be_focused()
+
+    # nothing single to blame: say so, and offer to clear them all
+    open_catalog(mobile, small_site, "?search=zzz&tag=face&gflops=50..")
+    expect(empty).to_contain_text("No single filter empties the list")
+    empty.get_by_role("button", name="Clear all filters: 6 models").click()
+    assert len(listed(mobile)) == 6
