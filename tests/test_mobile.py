@@ -10,16 +10,13 @@ import re
 from collections.abc import Iterator
 
 import pytest
+import test_browser
 from playwright.sync_api import Browser, Page, expect
+from test_browser import ARTIFACTS, listed, wait_ready, watched_page
 
-from test_browser import (  # noqa: F401 (fixtures)
-    ARTIFACTS,
-    listed,
-    shipped_site,
-    small_site,
-    wait_ready,
-    watched_page,
-)
+# the sites of the desktop browser tests, built once per module here too
+small_site = test_browser.small_site
+shipped_site = test_browser.shipped_site
 
 PAGE_KINDS = {
     "home": "",
@@ -94,7 +91,7 @@ def test_wide_tables_scroll_in_their_box_with_the_name_kept(
     table = box.locator("table")
     row = table.locator("tbody tr").first
     first, second = row.locator("td").first, row.locator("td").nth(1)
-    before, second_before = first.bounding_box(), second.bounding_box()
+    second_before = second.bounding_box()
     box.evaluate("(b) => { b.scrollLeft = b.scrollWidth; }")
     after = first.bounding_box()
     # the name column stays in view, at the box's left edge, while the others scroll under it
