@@ -30,7 +30,7 @@ browser:
 
 ## Convert the real models of the catalog to OpenVINO IR (once; later runs skip current IRs)
 models: $(STAMP)
-	$(BIN)/python -m generator.model_sources
+	$(BIN)/python -m generator.demo.model_sources
 
 ## Build the catalog website into site/
 site: $(STAMP) models

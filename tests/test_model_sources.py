@@ -11,9 +11,9 @@ import openvino
 import pytest
 
 from conftest import ROOT, write_card
-from generator import model_sources
 from generator.cards.catalog import CardSource, load_card
-from generator.model_sources import (
+from generator.demo import model_sources
+from generator.demo.model_sources import (
     MODELS,
     STAMP,
     ModelSource,

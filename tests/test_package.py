@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -250,3 +251,10 @@ def test_zoo_init_from_the_wheel_builds(venv: Path, tmp_path: Path, browser: Bro
     build = run(venv, zoo, venv / "bin" / "python", "-m", "mkdocs", "build", "--strict")
     assert build.returncode == 0, build.stderr
     assert open_catalog(browser, zoo / "site", listed=None) == []
+
+
+def test_the_wheel_holds_the_runtime_only(wheel: Path) -> None:
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "generator/cli.py" in names and "generator/site/render.py" in names
+    assert "generator/templates/model.md.j2" in names
+    assert not [name for name in names if name.startswith("generator/demo/")]

