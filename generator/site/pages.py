@@ -14,6 +14,7 @@ from generator.cards.catalog import CardSource, Catalog
 from generator.cards.links import relative_links
 from generator.cards.schema import Citation, FileEntry, Metric, Speed
 from generator.cards.vocab import TASKS, TaskInfo
+from generator.validation.conventions import CONVENTIONS, DEFAULT_CONVENTION
 from generator.validation.ir_compare import shape_text
 from generator.validation.results import ValidationResult
 
@@ -80,6 +81,7 @@ def site_pages(catalog: Catalog, results: list[ValidationResult] = ()) -> Iterat
     yield SitePage("accuracy.md", "accuracy.md.j2", {"groups": accuracy_groups(catalog)})
     yield SitePage("checksums.md", "checksums.md.j2", {"rows": checksum_rows(catalog)})
     yield SitePage("citations.md", "citations.md.j2", {"entries": citation_entries(catalog)})
+    yield SitePage("counting.md", "counting.md.j2", counting_rules())
     for source in catalog.cards:
         parent = catalog.by_name.get(source.card.part_of) if source.card.part_of else None
         yield SitePage(
@@ -248,3 +250,10 @@ def citation_entries(catalog: Catalog) -> list[CitationEntry]:
     return sorted(
         entries.values(), key=lambda entry: (-(entry.citation.year or 0), entry.citation.title)
     )
+
+
+def counting_rules() -> dict:
+    """The conventions and every op's rule under each, from the counter's own registry."""
+    from generator.validation.complexity import rule_table  # imports OpenVINO: only when built
+
+    return {"conventions": CONVENTIONS, "default": DEFAULT_CONVENTION, "rules": rule_table()}

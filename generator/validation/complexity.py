@@ -249,6 +249,25 @@ def rules(convention: str) -> dict[str, Cost]:
     return {**COSTS, **CONVENTION_COSTS[convention]}
 
 
+def rule_table() -> list[tuple[str, dict[str, str]]]:
+    """(op type, {convention: its rule in one line}) for every op with a rule, read from the
+    registry itself: the first line of each cost function's docstring."""
+    table = []
+    for kind in sorted({kind for convention in CONVENTIONS for kind in rules(convention)}):
+        row = {}
+        for convention in CONVENTIONS:
+            function = rules(convention).get(kind)
+            row[convention] = (
+                "no rule"
+                if function is None
+                else "0 (by this convention)"
+                if function is _free
+                else (function.__doc__ or "").strip().splitlines()[0]
+            )
+        table.append((kind, row))
+    return table
+
+
 def cost(*kinds: str, convention: str | None = None) -> Callable[[Cost], Cost]:
     """Register a cost function for op types, for every convention or for one."""
 
@@ -262,7 +281,11 @@ def cost(*kinds: str, convention: str | None = None) -> Callable[[Cost], Cost]:
 
 
 def _per_element(ops_per_element: int) -> Cost:
-    return lambda node: ops_per_element * _size(_out(node))
+    def per_element(node: Node) -> float:
+        return ops_per_element * _size(_out(node))
+
+    per_element.__doc__ = f"{ops_per_element} per output value"  # the rule, as the site lists it
+    return per_element
 
 
 def _free(node: Node) -> float:
