@@ -50,6 +50,7 @@ bench: $(STAMP) browser models
 	$(BIN)/python bench/build_scale.py
 	$(BIN)/python bench/validation.py
 	$(BIN)/python bench/catalog_browser.py
+	$(BIN)/python bench/omz_import.py
 
 clean:
 	rm -rf site $(VENV) node_modules

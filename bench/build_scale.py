@@ -18,6 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import yaml
+from mkdocs.utils.yaml import yaml_load
 from rich.console import Console
 from rich.table import Table
 
@@ -72,14 +74,19 @@ def write_catalog(cards: Path, count: int) -> None:
 
 
 def config_text(cards: Path | None) -> str:
-    text = (ROOT / "mkdocs.yml").read_text()
-    if cards is None:  # plain MkDocs: same theme and nav, no zoo plugin
-        start = text.index("  - zoo:")
-        end = text.index("\n", text.index("templates:", start))
-        return text[:start] + text[end + 1 :]
-    return text.replace("cards: model_cards", f"cards: {cards}").replace(
-        "templates: templates", f"templates: {ROOT / 'templates'}"
-    )
+    """The project's mkdocs.yml reading `cards`, or without the zoo plugin (plain MkDocs: same
+    theme, nav and extensions) when `cards` is None."""
+    config = yaml_load((ROOT / "mkdocs.yml").read_text())  # MkDocs' loader: !ENV
+    plugins = []
+    for item in config["plugins"]:
+        if isinstance(item, dict) and "zoo" in item:
+            if cards is None:
+                continue
+            options = {**item["zoo"], "cards": str(cards), "templates": str(ROOT / "templates")}
+            item = {"zoo": options}
+        plugins.append(item)
+    config["plugins"] = plugins
+    return yaml.safe_dump(config, sort_keys=False)
 
 
 def prerender(cards: Path, docs: Path) -> None:

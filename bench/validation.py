@@ -9,6 +9,7 @@ validates it once to fill the cache and times a second run (target: cache hits o
 
 from __future__ import annotations
 
+import argparse
 import os
 import shutil
 import sys
@@ -142,11 +143,15 @@ def unchanged_catalog(count: int = 100) -> Table:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--catalog", type=int, default=100, help="cards of the unchanged run")
+    parser.add_argument("--seconds", type=float, default=2.0, help="of the --benchmark run")
+    args = parser.parse_args()
     console = Console()
     console.print(per_model())
     console.print(folding())
-    console.print(benchmark_overhead())
-    console.print(unchanged_catalog())
+    console.print(benchmark_overhead(args.seconds))
+    console.print(unchanged_catalog(args.catalog))
 
 
 if __name__ == "__main__":

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
+from conftest import ROOT
 from generator.authoring.omz_readme import parse_readme
 from generator.cli import main
 
@@ -469,3 +472,17 @@ def test_a_card_folder_that_is_a_symlink_is_not_written_through(
     code, _err = run(capsys, str(omz), "--into", str(cards))
     assert code == 1
     assert list(elsewhere.iterdir()) == []
+
+
+def test_the_import_benchmark_runs_on_a_tree(omz: Path) -> None:
+    """bench/omz_import.py on a small OMZ-shaped tree (on ../shared/omz when `make bench` runs)."""
+    done = subprocess.run(
+        [sys.executable, ROOT / "bench" / "omz_import.py", omz],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (
+        "models imported" in done.stdout
+        and "skipped" not in done.stdout
+        and "Traceback" not in done.stderr
+    )
