@@ -220,3 +220,16 @@ def test_dead_end_names_the_filter_and_relaxes_it(mobile: Page, small_site: str)
     expect(empty).to_contain_text("No single filter empties the list")
     empty.get_by_role("button", name="Clear all filters: 6 models").click()
     assert len(listed(mobile)) == 6
+
+
+def test_compare_view_fits_a_phone(mobile: Page, shipped_site: str) -> None:
+    query = "?compare=person-detection-retail-0013&compare=imagenet-caffe-alex&view=compare"
+    open_catalog(mobile, shipped_site, query)
+    table = mobile.locator(".zoo-catalog__compare-table")
+    expect(table).to_be_visible()
+    assert mobile.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    row = table.locator("tr", has=mobile.locator("th", has_text="top-1 err."))
+    # a model without any published figure says so; the other has its error rate
+    expect(row.locator("td")).to_have_text(["no accuracy published", "42.6%"])
+    header = row.locator("th").bounding_box()
+    assert header["width"] < 390 / 2  # the spec names wrap instead of taking the screen

@@ -1089,12 +1089,15 @@
     const rows = [];
     const text = (label, value) => rows.push([label, models.map((m) => el("td", { text: value(m) || "-" }))]);
     const nodes = (label, value) => rows.push([label, models.map((m) => el("td", null, value(m)))]);
-    const best = (label, value, lower, show) => {
+    // a model without any accuracy figure says so; "-" is a figure it has not for this metric
+    const none = (m) => ((m.raw.accuracy || []).length ? "-" : NO_ACCURACY);
+    const best = (label, value, lower, show, missing) => {
       const values = models.map(value);
       const known = values.filter((v) => v !== null);
       const target = known.length > 1 ? (lower ? Math.min(...known) : Math.max(...known)) : null;
       rows.push([label, models.map((m, i) => {
-        const cell = el("td", { class: "zoo-catalog__number" }, [values[i] === null ? "-" : show(m)]);
+        const empty = missing ? missing(m) : "-";
+        const cell = el("td", { class: "zoo-catalog__number" }, [values[i] === null ? empty : show(m)]);
         if (target !== null && values[i] === target) {
           cell.classList.add("zoo-catalog__best");
           cell.append(" ", el("span", { class: "zoo-catalog__badge", text: "best" }));
@@ -1138,8 +1141,10 @@
           const metric = find(m);
           return number(metric.value) + (metric.unit || "");
         },
+        none,
       );
     }
+    if (!metrics.length) text("Accuracy", none);
     text("Speed", (m) => (m.raw.speed || []).map((s) => {
       return `${s.value} ${s.unit}` + (s.device ? ` (${s.device})` : "");
     }).join("; "));
