@@ -425,6 +425,9 @@
     // small screens only (CSS): the filters slide over the list; Escape or "Show results" closes
     drawer(open) {
       this.root.classList.toggle("zoo-catalog--drawer", open);
+      // the page under the drawer does not scroll (a class, not body:has(): that selector makes
+      // every change of the list restyle the whole page)
+      document.documentElement.classList.toggle("zoo-drawer-open", open);
       this.filtersToggle.setAttribute("aria-expanded", String(open));
       if (open) this.filtersPanel.querySelector("[data-action=close-filters]").focus();
       else if (getComputedStyle(this.filtersToggle).display !== "none") this.filtersToggle.focus();
@@ -497,6 +500,9 @@
 
     renderChips() {
       const filters = this.activeFilters();
+      const key = filters.map((filter) => filter.label).join("\n");
+      if (key === this.chipsKey) return; // a sort or "show more" leaves them as they are
+      this.chipsKey = key;
       this.chips.hidden = filters.length === 0;
       this.chips.replaceChildren(...filters.map((filter, i) => el("li", null, [
         el("button", {
@@ -1179,6 +1185,7 @@
   function mount() {
     const root = document.getElementById("zoo-catalog");
     current = null;
+    document.documentElement.classList.remove("zoo-drawer-open"); // left open on another page
     if (!root) return;
     const source = document.getElementById("zoo-catalog-source");
     load(source.href).then(
