@@ -26,6 +26,7 @@ PAGE_KINDS = {
     "devices": "devices/",
     "checksums": "checksums/",
     "citations": "citations/",
+    "counting": "counting/",
     "model": "models/person-detection-retail-0013/",
 }
 
