@@ -132,12 +132,14 @@ def test_filter_drawer_opens_filters_and_closes(mobile: Page, small_site: str) -
     expect(drawer).to_be_visible()
     expect(toggle).to_have_attribute("aria-expanded", "true")
     expect(mobile.get_by_role("group", name="Filters")).to_be_visible()
-    close = drawer.get_by_role("button", name="Show results")
+    close = drawer.locator("[data-action=close-filters]")
     expect(close).to_be_focused()
+    expect(close).to_have_text("Show 6 models")  # the count the drawer hides
     box = drawer.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 390
     drawer.get_by_label("Object Detection").check()
     expect(count).to_have_text("3 models of 6 match.")
+    expect(close).to_have_text("Show 3 models")
     ARTIFACTS.mkdir(exist_ok=True)
     mobile.screenshot(path=ARTIFACTS / "mobile-catalog-drawer.png")
     close.click()
@@ -160,6 +162,13 @@ def test_filter_drawer_opens_filters_and_closes(mobile: Page, small_site: str) -
     mobile.keyboard.press("Escape")
     expect(drawer).to_be_hidden()
     expect(toggle).to_be_focused()
+
+    # a tap beside the drawer closes it too
+    toggle.click()
+    expect(drawer).to_be_visible()
+    mobile.mouse.click(385, 400)
+    expect(drawer).to_be_hidden()
+    assert mobile.evaluate("!document.documentElement.classList.contains('zoo-drawer-open')")
 
 
 def test_chips_show_and_remove_active_filters(mobile: Page, small_site: str) -> None:

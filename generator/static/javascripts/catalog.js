@@ -251,6 +251,7 @@
       this.filtersPanel = q("#zoo-filters");
       this.filtersToggle = q("[data-action=filters]");
       this.chips = q(".zoo-catalog__chips");
+      this.closeFilters = q("[data-action=close-filters]");
     }
 
     buildFacets() {
@@ -429,7 +430,7 @@
       // every change of the list restyle the whole page)
       document.documentElement.classList.toggle("zoo-drawer-open", open);
       this.filtersToggle.setAttribute("aria-expanded", String(open));
-      if (open) this.filtersPanel.querySelector("[data-action=close-filters]").focus();
+      if (open) this.closeFilters.focus();
       else if (getComputedStyle(this.filtersToggle).display !== "none") this.filtersToggle.focus();
     }
 
@@ -798,6 +799,8 @@
         : `${plural(matches, "model")} of ${total.toLocaleString("en")} match`;
       if (this.shown < matches) text += `; showing the first ${this.shown.toLocaleString("en")}`;
       this.count.textContent = text + ".";
+      // the drawer hides the count: its close button says what closing it shows
+      this.closeFilters.textContent = `Show ${plural(matches, "model")}`;
     }
 
     row(m) {
