@@ -10,18 +10,19 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from generator.cards.catalog import Catalog, CatalogError, load_catalog
-from generator.cards.checks import run_checks
-from generator.cards.schema import suggest
 from generator.cards.vocab import PRECISIONS
-from generator.findings import Finding, format_findings
 from generator.safe_text import printable, safe_streams, write_commands
-from generator.site.export import schema_json
+from generator.user_cache import DEFAULT_VALIDATION_CACHE as DEFAULT_CACHE
 from generator.validation.conventions import CONVENTIONS, DEFAULT_CONVENTION
-from generator.validation.results import ValidationResult
-from generator.validation.sharding import shard
-from generator.validation.validation_cache import DEFAULT_CACHE
+
+if TYPE_CHECKING:
+    from generator.cards.catalog import Catalog
+    from generator.findings import Finding
+    from generator.validation.results import ValidationResult
+
+# Each command imports what it needs when it runs: `zoo --help` loads none of the stages.
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 BENCHMARK_SECONDS, MAX_BENCHMARK = 10.0, 3600.0
@@ -32,6 +33,9 @@ class UsageError(Exception):
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from generator.cards.catalog import load_catalog
+    from generator.cards.checks import run_checks
+
     catalog = load_catalog(args.cards)
     findings = run_checks(catalog)
     if findings or args.format == "json":
@@ -43,6 +47,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
+    from generator.site.export import schema_json
+
     sys.stdout.write(schema_json())
     return EXIT_OK
 
@@ -50,6 +56,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     # imported here: `zoo check` and `zoo schema` should not pay for OpenVINO
     from generator.cards.card_update import UpdateError, update_cards
+    from generator.cards.catalog import load_catalog
     from generator.git_changes import GitError
     from generator.validation.validate import (
         UnknownModelError,
@@ -109,6 +116,7 @@ def select_cards(args: argparse.Namespace, catalog: Catalog) -> tuple[list[str] 
     """Names to validate (None: all) after NAMES, --changed-since and --shard; and the load
     findings of selected cards that could not be read (they cannot be validated: say so)."""
     from generator.git_changes import changed_cards, changed_paths, touches
+    from generator.validation.sharding import shard
     from generator.validation.validate import select
 
     names: list[str] | None = args.names or None
@@ -127,6 +135,7 @@ def select_cards(args: argparse.Namespace, catalog: Catalog) -> tuple[list[str] 
 
 
 def cmd_fetch(args: argparse.Namespace) -> int:
+    from generator.cards.catalog import load_catalog
     from generator.fetch.download import FetchOptions, fetch_catalog, parse_size
     from generator.git_changes import GitError
     from generator.progress import progress_lines
@@ -197,8 +206,13 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_info(args: argparse.Namespace) -> int:
+    from generator.cards.catalog import load_catalog
+    from generator.cards.schema import suggest
     from generator.site.export import info_json, models_csv
 
+    if args.names and (sources := named_cards(args.cards, args.names)) is not None:
+        sys.stdout.write(info_json(sources) if args.format == "json" else models_csv(sources))
+        return EXIT_OK
     catalog = load_catalog(args.cards)
     unknown = [name for name in args.names if name not in catalog.by_name]
     if unknown:
@@ -207,6 +221,23 @@ def cmd_info(args: argparse.Namespace) -> int:
     sources = [catalog.by_name[name] for name in args.names] or catalog.cards
     sys.stdout.write(info_json(sources) if args.format == "json" else models_csv(sources))
     return EXIT_OK
+
+
+def named_cards(cards: Path, names: Sequence[str]) -> list | None:
+    """The cards of `names` read from their own folders only (not the whole catalog), or None
+    when one of them is not a valid card of that name (the caller then reports it)."""
+    from generator.cards.catalog import CardSource, load_card
+
+    sources = []
+    for name in names:
+        folder = cards / name
+        if "/" in name or name in (".", "..") or not folder.is_dir() or folder.is_symlink():
+            return None
+        loaded = load_card(folder)
+        if not isinstance(loaded, CardSource) or loaded.name != name:
+            return None
+        sources.append(loaded)
+    return sources
 
 
 def cmd_render(args: argparse.Namespace) -> int:
@@ -276,6 +307,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_drift(args: argparse.Namespace) -> int:
     from generator.authoring.drift import drift_json, drift_report
     from generator.authoring.omz_import import OmzImportError
+    from generator.cards.catalog import load_catalog
 
     catalog = load_catalog(args.cards) if args.cards.is_dir() else None
     try:
@@ -574,6 +606,8 @@ def say(message: str) -> None:
 
 
 def print_findings(findings: Sequence[Finding], fmt: str) -> None:
+    from generator.findings import format_findings
+
     text = format_findings(findings, fmt)
     if fmt == "github":
         write_commands(text)  # escaped by Finding.github; they must start their lines
@@ -590,6 +624,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def run_command(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     run: Callable[[argparse.Namespace], int] = args.run
+    from generator.cards.catalog import CatalogError  # after parsing: `--help` needs no stage
+
     try:
         return run(args)
     except (CatalogError, UsageError) as error:

@@ -26,15 +26,15 @@ import time
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from platformdirs import user_cache_dir
 from pydantic import TypeAdapter
 
 from generator.atomic_file import write_atomic
 from generator.model_files import file_digest
+from generator.user_cache import DEFAULT_VALIDATION_CACHE, USER_CACHE
 from generator.validation.results import Probe, ProbeJob, read_regular
 
 # the one default of `zoo validate --cache` and of the plugin's `cache` option
-DEFAULT_CACHE = Path(user_cache_dir("zoo-cards")) / "validation"
+DEFAULT_CACHE = DEFAULT_VALIDATION_CACHE
 KEY_NAME = "cache-key"
 KEY_BYTES = 32
 HASHES_FILE = "file-hashes.json"
@@ -98,7 +98,7 @@ def probe_key(job: ProbeJob, files: dict[str, str]) -> str:
 
 def key_path() -> Path:
     """Where this user's cache key lives: the user cache folder, whatever `--cache` says."""
-    return Path(user_cache_dir("zoo-cards")) / KEY_NAME
+    return USER_CACHE / KEY_NAME
 
 
 def cache_key(path: Path) -> bytes | None:
