@@ -117,11 +117,14 @@ def run(count: int, work: Path) -> dict[str, float]:
     shutil.copytree(ROOT / "docs", plain / "docs")
     (plain / "mkdocs.yml").write_text(config_text(None))
     prerender(cards, plain / "docs")
-    return {
+    times = {
         "zoo": timed([BIN / "mkdocs", "build", "-q"], zoo),
         "plain": timed([BIN / "mkdocs", "build", "-q"], plain),
         "check": timed([BIN / "zoo", "check", "--cards", cards], work, ok=(0, 1)),
     }
+    # what a reader's browser loads on the first search
+    times["index"] = (zoo / "site" / "search" / "search_index.json").stat().st_size / 1e6
+    return times
 
 
 def main() -> None:
@@ -135,6 +138,7 @@ def main() -> None:
         "pre-rendered build (s)",
         "ratio",
         "zoo check / 1k (s)",
+        "search index (MB)",
     ):
         table.add_column(column, justify="right")
     for count in args.sizes:
@@ -146,6 +150,7 @@ def main() -> None:
             f"{times['plain']:.1f}",
             f"{times['zoo'] / times['plain']:.2f}",
             f"{times['check'] / count * 1000:.2f}",
+            f"{times['index']:.2f}",
         )
     Console().print(table)
 

@@ -174,3 +174,14 @@ def test_missing_cards_folder_is_one_line_error(tmp_path: Path, missing: str) ->
     assert result.returncode == 1
     assert f"{tmp_path / missing}: cards folder not found" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_search_indexes_a_model_by_its_name_and_description_only(built_site: Path) -> None:
+    # the catalog searches the figures; Material's index stays small at 10,000 models
+    index = json.loads((built_site / "search" / "search_index.json").read_text())
+    ssd = [d for d in index["docs"] if d["location"].startswith("models/ssd-resnet34-1200-onnx/")]
+    assert [d["location"].split("#")[-1] for d in ssd] == [
+        "models/ssd-resnet34-1200-onnx/",
+        "use-case-and-high-level-description",
+    ]
+    assert "MLPerf" in ssd[1]["text"]
