@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 
 CHROMIUM = os.environ.get("ZOO_CHROMIUM", "/usr/bin/chromium")
 # as root, without a sandbox; no background traffic, which this machine's closed network refuses
@@ -56,3 +56,36 @@ def chromium() -> Iterator[Browser]:
             yield browser
         finally:
             browser.close()
+
+
+def watched_page(browser: Browser, **options: object) -> Page:
+    """A tab in a fresh context that records in `page.problems` console errors, page errors,
+    dialogs and every request that is not to this machine (Material's inline SVG icons aside)."""
+    options.setdefault("viewport", {"width": 1400, "height": 1000})
+    page = browser.new_context(**options).new_page()
+    page.set_default_timeout(15_000)
+    problems: list[str] = []
+
+    def on_console(message) -> None:
+        if message.type == "error":
+            problems.append(f"console error: {message.text}")
+
+    def on_dialog(dialog) -> None:
+        problems.append(f"a {dialog.type} dialog opened: {dialog.message!r}")
+        dialog.dismiss()
+
+    def on_request(request) -> None:
+        if not request.url.startswith(("http://127.0.0.1:", "data:image/svg")):
+            problems.append(f"request to another host: {request.url}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    page.on("dialog", on_dialog)
+    page.on("request", on_request)
+    page.problems = problems
+    return page
+
+
+def wait_ready(page: Page) -> None:
+    """Until the catalog page has read models.json and drawn its table."""
+    page.wait_for_selector("#zoo-catalog[data-ready]", state="attached")

@@ -10,7 +10,6 @@ import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 import yaml
@@ -18,7 +17,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from conftest import ROOT, mkdocs_build, site_config, write_card
 from generator.validation.results import ValidationResult, write_report
-from local_site import free_port, serve_site
+from local_site import free_port, serve_site, wait_ready, watched_page
 
 ARTIFACTS = ROOT / "artifacts"
 
@@ -145,36 +144,6 @@ def shipped_site(built_site: Path) -> Iterator[str]:
         yield url
 
 
-def watched_page(browser: Browser, **options: object) -> Page:
-    """A tab in a fresh context that records in `page.problems` console errors, page errors,
-    dialogs and requests to other hosts."""
-    options.setdefault("viewport", {"width": 1400, "height": 1000})
-    context = browser.new_context(**options)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    problems: list[str] = []
-
-    def on_console(message) -> None:
-        if message.type == "error":
-            problems.append(f"console error: {message.text}")
-
-    def on_dialog(dialog) -> None:
-        problems.append(f"a {dialog.type} dialog opened: {dialog.message!r}")
-        dialog.dismiss()
-
-    def on_request(request) -> None:
-        parts = urlsplit(request.url)
-        if parts.scheme in ("http", "https") and parts.hostname != "127.0.0.1":
-            problems.append(f"request to another host: {request.url}")
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-    page.on("dialog", on_dialog)
-    page.on("request", on_request)
-    page.problems = problems
-    return page
-
-
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
     """Any console error, page error, dialog or off-site request fails the test."""
@@ -187,10 +156,6 @@ def page(browser: Browser) -> Iterator[Page]:
 def open_catalog(page: Page, site: str, query: str = "") -> None:
     page.goto(f"{site}catalog/{query}")
     wait_ready(page)
-
-
-def wait_ready(page: Page) -> None:
-    page.wait_for_selector("#zoo-catalog[data-ready]", state="attached")
 
 
 def listed(page: Page) -> list[str]:

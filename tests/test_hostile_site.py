@@ -15,14 +15,14 @@ from pathlib import Path
 import pytest
 import yaml
 from hostile import MARK, PAYLOADS, REFERENCES, hostile_card, hostile_result
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser
 
 from conftest import ROOT, mkdocs_build, site_config, write_card
 from generator.cards.catalog import load_catalog
 from generator.cards.checks import run_checks
 from generator.cli import main
 from generator.site.vendor import EXTRA_CSS, EXTRA_JAVASCRIPT
-from local_site import serve_site
+from local_site import serve_site, wait_ready, watched_page
 
 NAMES = {kind: f"hostile-{kind}" for kind in PAYLOADS}
 UNSAFE_URL = re.compile(r"^\s*(javascript|vbscript|data|file):", re.IGNORECASE)
@@ -223,33 +223,9 @@ POINTS = """() => {
 }"""
 
 
-def watched(browser: Browser, problems: list[str]) -> Page:
-    page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
-    page.set_default_timeout(15_000)
-    page.on(
-        "dialog", lambda dialog: (problems.append(f"dialog {dialog.message}"), dialog.dismiss())
-    )
-    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-    page.on(
-        "console",
-        lambda message: (
-            problems.append(f"console: {message.text}") if message.type == "error" else None
-        ),
-    )
-    page.on(
-        "request",
-        lambda request: (
-            None
-            if request.url.startswith(("http://127.0.0.1", "data:image/svg"))
-            else problems.append(f"request {request.url}")
-        ),
-    )
-    return page
-
-
 def test_nothing_runs_in_the_browser(browser: Browser, hostile_site: Path) -> None:
-    problems: list[str] = []
-    page = watched(browser, problems)
+    page = watched_page(browser)
+    problems: list[str] = page.problems
     with serve_site(hostile_site) as url:
         uris = ["", "overview/", "accuracy/", "checksums/", "citations/", "devices/"]
         models = sorted(path.name for path in (hostile_site / "models").iterdir())
@@ -261,11 +237,11 @@ def test_nothing_runs_in_the_browser(browser: Browser, hostile_site: Path) -> No
             problems += [f"{uri}: {found}" for found in page.evaluate(DOM_AUDIT)]
         compare = "&".join(f"compare={name}" for name in models)
         page.goto(f"{url}catalog/?{compare}&view=compare")
-        page.wait_for_selector("#zoo-catalog[data-ready]", state="attached")
+        wait_ready(page)
         assert page.locator(".zoo-catalog__compare-table tr").count() > 5
         problems += [f"compare: {found}" for found in page.evaluate(DOM_AUDIT)]
         page.goto(f"{url}catalog/")
-        page.wait_for_selector("#zoo-catalog[data-ready]", state="attached")
+        wait_ready(page)
         # every vertical axis the chart offers (hostile metric names among them), every point
         # hovered so its tooltip is drawn
         axes = page.locator("#zoo-chart-metric option").count()

@@ -12,7 +12,9 @@ from collections.abc import Iterator
 import pytest
 import test_browser
 from playwright.sync_api import Browser, Page, expect
-from test_browser import ARTIFACTS, listed, wait_ready, watched_page
+from test_browser import ARTIFACTS, listed, open_catalog
+
+from local_site import wait_ready, watched_page
 
 # the sites of the desktop browser tests, built once per module here too
 small_site = test_browser.small_site
@@ -43,11 +45,6 @@ def mobile(browser: Browser) -> Iterator[Page]:
     yield page
     page.context.close()
     assert page.problems == []
-
-
-def open_catalog(page: Page, site: str, query: str = "") -> None:
-    page.goto(f"{site}catalog/{query}")
-    wait_ready(page)
 
 
 def overflow(page: Page) -> list[str]:
