@@ -14,6 +14,7 @@ from generator.cards.catalog import CardSource, Catalog
 from generator.cards.links import relative_links
 from generator.cards.schema import Citation, FileEntry, Metric, Speed
 from generator.cards.vocab import TASKS, TaskInfo
+from generator.validation.complexity import rule_table
 from generator.validation.conventions import CONVENTIONS, DEFAULT_CONVENTION
 from generator.validation.ir_compare import shape_text
 from generator.validation.results import ValidationResult
@@ -254,6 +255,4 @@ def citation_entries(catalog: Catalog) -> list[CitationEntry]:
 
 def counting_rules() -> dict:
     """The conventions and every op's rule under each, from the counter's own registry."""
-    from generator.validation.complexity import rule_table  # imports OpenVINO: only when built
-
     return {"conventions": CONVENTIONS, "default": DEFAULT_CONVENTION, "rules": rule_table()}

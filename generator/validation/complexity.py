@@ -11,12 +11,15 @@ import math
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-
-import openvino
-from openvino import Input, Node, Output
-from openvino.passes import ConstantFolding, Manager
+from typing import TYPE_CHECKING
 
 from generator.validation.conventions import CONVENTIONS, DEFAULT_CONVENTION
+
+# OpenVINO is imported where a model is counted: the registry alone (the site's counting rules
+# page) must not load the runtime into every site build
+if TYPE_CHECKING:
+    import openvino
+    from openvino import Input, Node, Output
 
 # Every MA primitive (add, mul, cmp, max, exp, sqrt, ...) costs 1, so these are sums of primitives.
 # Cost per element of output 0; the comment is MA's formula (its class name when it differs).
@@ -158,7 +161,7 @@ RECURRENT_GATES: dict[str, int] = {
     "LSTM": 8 + 9 + 6 + 3 + 6 + 1,
 }
 
-Cost = Callable[[Node], float | None]  # None: the rule does not apply, the op is reported unknown
+Cost = Callable[["Node"], float | None]  # None: the rule does not apply, the op is reported unknown
 COSTS: dict[str, Cost] = {}  # rules of every convention
 CONVENTION_COSTS: dict[str, dict[str, Cost]] = {name: {} for name in CONVENTIONS}
 
@@ -209,6 +212,9 @@ def count_complexity(
     """
     if convention not in CONVENTIONS:
         raise ValueError(f"unknown convention '{convention}' (known: {', '.join(CONVENTIONS)})")
+    import openvino
+    from openvino.passes import ConstantFolding, Manager
+
     if shapes:
         model = model.clone()  # reshape works in place; the caller's model stays as it was
         model.reshape({name: openvino.PartialShape(list(dims)) for name, dims in shapes.items()})
