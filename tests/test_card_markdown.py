@@ -42,6 +42,7 @@ from generator.site.sanitize import sanitize_page
         ("/etc/passwd", False, False),
         ("../../.git/config", False, False),
         ("img/../../x.png", True, False),
+        ("%2e%2e/%2e%2e/x.png", True, False),
     ],
 )
 def test_link_policy(target: str, image: bool, allowed: bool) -> None:

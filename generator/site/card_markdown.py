@@ -15,8 +15,8 @@ import markdown
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AMP_SUBSTITUTE
 
-LINK_SCHEMES = ("http", "https", "mailto")
-SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):", re.IGNORECASE)
+from generator.cards.links import SAFE_SCHEMES, SCHEME, Link
+
 # a link to another card's page: ../<card name>/ and an optional fragment
 SIBLING_CARD = re.compile(r"^\.\./[a-z0-9][a-z0-9._-]*/?(#[\w.-]*)?$")
 # characters Markdown (or an extension of it: tables, attr_list, math, critic...) gives a meaning
@@ -44,15 +44,14 @@ def link_allowed(target: str, image: bool = False) -> bool:
     if not text or "\\" in text:
         return False
     if (scheme := SCHEME.match(text)) is not None:
-        return not image and scheme.group(1).lower() in LINK_SCHEMES
+        return not image and scheme.group(1).lower() in SAFE_SCHEMES
     if text.startswith("#"):
         return not image
     if text.startswith("/"):
         return False  # site-absolute or protocol-relative: outside the card
     if not image and SIBLING_CARD.match(text):
         return True
-    path = text.split("#", 1)[0].split("?", 1)[0]
-    return ".." not in path.split("/")
+    return ".." not in Link(1, 1, text).path.split("/")  # as `zoo check` reads it: %2e%2e is ..
 
 
 class LinkPolicy(Treeprocessor):
