@@ -51,3 +51,21 @@ def test_a_docs_page_cannot_stand_in_for_a_generated_one(tmp_path: Path) -> None
     assert result.returncode == 1
     assert "models/plain/index.md: has the path of a page zoo-cards generates" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_images_linked_from_any_card_text_are_published(tmp_path: Path) -> None:
+    """The links `zoo check` judges are the ones published: a tensor description's image too,
+    and a percent-encoded name as the server reads it."""
+    cards = tmp_path / "cards"
+    card = (
+        "name: pictured\ntask: classification\ndescription: 'See ![a](a%20b.png).'\n"
+        "inputs: [{name: x, shape: [1], description: '![layout](layout.png)'}]\n"
+    )
+    folder = write_card(cards, "pictured", card).parent
+    (folder / "a b.png").write_bytes(PNG)
+    (folder / "layout.png").write_bytes(PNG)
+    site = tmp_path / "site"
+    result = mkdocs_build(site_config(tmp_path, cards, validation=False), site)
+    assert result.returncode == 0, result.stderr
+    published = sorted(p.name for p in (site / "models" / "pictured").rglob("*") if p.is_file())
+    assert published == ["a b.png", "index.html", "layout.png"]

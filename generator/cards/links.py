@@ -10,7 +10,6 @@ import html
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import unquote
 
 SAFE_SCHEMES = ("http", "https", "mailto")
@@ -85,14 +84,3 @@ def links(text: str) -> Iterator[Link]:
 
 def _unbracket(target: str) -> str:
     return target[1:-1].strip() if target.startswith("<") and target.endswith(">") else target
-
-
-def relative_links(text: str) -> Iterator[tuple[int, int, str]]:
-    """(line, col, target) of every relative link target in Markdown text, 1-based."""
-    for link in links(text):
-        if link.relative:
-            yield link.line, link.col, link.target
-
-
-def link_path(folder: Path, target: str) -> Path:
-    return folder / Link(1, 1, target).path

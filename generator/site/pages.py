@@ -11,7 +11,8 @@ from pathlib import Path, PurePosixPath
 
 from generator.cards.card_paths import OutsideCard, card_path, read_card_text
 from generator.cards.catalog import CardSource, Catalog
-from generator.cards.links import relative_links
+from generator.cards.checks import card_texts
+from generator.cards.links import links
 from generator.cards.schema import Citation, FileEntry, Metric, Speed
 from generator.cards.vocab import TASKS, TaskInfo
 from generator.validation.complexity import rule_table
@@ -127,10 +128,10 @@ def site_assets(catalog: Catalog) -> Iterator[SiteAsset]:
     """Files beside cards that their pages may use: linked raster images whose bytes are what
     their suffix says, and the license text. Nothing else of a card folder is published."""
     for source in catalog.cards:
-        wanted = {target for _, _, target in relative_links(source.prose or "")}
-        wanted |= {target for _, _, target in relative_links(source.card.description)}
-        for target in sorted(wanted):
-            relative = target.split("#", 1)[0].split("?", 1)[0]
+        # the same links `zoo check` judges: README.md and every text of the card
+        texts = [source.prose or "", *(text for _, text in card_texts(source.doc.data, ()))]
+        wanted = {link.path for text in texts for link in links(text) if link.relative}
+        for relative in sorted(wanted):
             try:
                 path = card_path(source.folder, relative)
             except OutsideCard:
