@@ -22,7 +22,7 @@ from playwright.sync_api import Browser
 from conftest import ROOT, write_card
 from generator.site.site_files import MARKDOWN_EXTENSIONS
 from generator.site.vendor import EXTRA_CSS, EXTRA_JAVASCRIPT
-from local_site import serve_site
+from local_site import serve_site, wait_ready, watched_page
 
 CARD = """\
 name: tiny-net
@@ -212,19 +212,17 @@ def test_zensical_builds_the_rendered_folder(
 def open_catalog(
     browser: Browser, site: Path, listed: tuple[str, ...] | None = ("tiny-net",)
 ) -> list[str]:
-    """Console errors and page errors of the built catalog page, once its table is filled."""
-    problems: list[str] = []
+    """Console errors, page errors, dialogs and off-site requests of the built catalog page,
+    once its table is filled."""
     with serve_site(site) as url:
-        page = browser.new_page()
-        page.on("console", lambda m: m.type == "error" and problems.append(m.text))
-        page.on("pageerror", lambda error: problems.append(str(error)))
+        page = watched_page(browser)
         page.goto(f"{url}catalog/")
-        page.wait_for_selector("#zoo-catalog[data-ready]", state="attached", timeout=15_000)
+        wait_ready(page)
         names = page.locator(".zoo-catalog__name a").all_inner_texts()
         assert names, "the catalog lists no model"
         assert listed is None or names == list(listed)
-        page.close()
-    return problems
+        page.context.close()
+    return page.problems
 
 
 def test_properdocs_builds_the_rendered_folder(
