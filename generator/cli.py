@@ -152,7 +152,7 @@ def cmd_fetch(args: argparse.Namespace) -> int:
         raise UsageError(f"--max-size {error}") from None
     catalog = load_catalog(args.cards)
     try:
-        names, _ = select_cards(args, catalog)
+        names, unloadable = select_cards(args, catalog)
     except (GitError, UnknownModelError) as error:
         raise UsageError(str(error)) from None
     sources = [s for s in catalog.cards if names is None or s.name in names]
@@ -165,9 +165,11 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     failed = [result for result in results if result.status == "failed"]
     for result in failed:
         say(f"error: {result.card}: {result.message}")
+    # a card that cannot be read names no files: its downloads are unknown, not done
+    print_findings(unloadable, "text")
     counts = {status: sum(r.status == status for r in results) for status in FETCH_STATUSES}
     say(", ".join(f"{count} {status}" for status, count in counts.items()) + " file(s)")
-    return EXIT_FINDINGS if failed else EXIT_OK
+    return EXIT_FINDINGS if failed or unloadable else EXIT_OK
 
 
 FETCH_STATUSES = ("downloaded", "cached", "present", "skipped", "failed")

@@ -504,3 +504,14 @@ def test_ctrl_c_stops_downloads_and_keeps_the_partial_file(
     assert result.status == "downloaded", result.message
     assert server.ranges == [f"bytes={kept}-"]
     assert (cards / "m" / "w.bin").read_bytes() == DATA
+
+
+def test_a_card_that_cannot_be_read_fails_the_fetch(
+    tmp_path: Path, server: FileServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cards = good_card(tmp_path, server)
+    write_card(cards, "broken", "name: broken\ntask: [\n")
+    assert main(["fetch", "--cards", str(cards), "--cache", str(tmp_path / "cache")]) == 1
+    out, err = capsys.readouterr()
+    assert "broken/model.yml:3:1: yaml invalid YAML" in out and "1 downloaded" in err
+    assert (cards / "m" / "w.bin").read_bytes() == DATA  # the good card is still fetched
