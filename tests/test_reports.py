@@ -179,3 +179,17 @@ def test_site_refuses_a_report_reached_through_a_symlinked_folder(tmp_path: Path
     assert built.returncode == 1
     assert "r.json: a report matched through a symlink" in built.stderr
     assert "Traceback" not in built.stderr
+
+
+def test_site_refuses_a_report_folder_that_is_itself_a_symlink(tmp_path: Path) -> None:
+    cards = tmp_path / "cards"
+    shutil.copytree(ROOT / "model_cards" / "vgg-face", cards / "vgg-face")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "r.json").write_text(report_text(result(name="vgg-face")))
+    (tmp_path / "results").symlink_to(outside)
+    config = site_config(tmp_path, cards, results=[str(tmp_path / "results" / "*.json")])
+    built = mkdocs_build(config, tmp_path / "site")
+    assert built.returncode == 1
+    assert f"the report folder is a symlink ({tmp_path / 'results'})" in built.stderr
+    assert "Traceback" not in built.stderr

@@ -89,12 +89,18 @@ def template_error(error: jinja2.TemplateError, template: str) -> str:
 
 
 def report_paths(base: Path, pattern: str) -> list[Path]:
-    """Files a `results:` pattern matches; what the wildcards matched may not be a symlink
-    (a pull request could add one that points out of the checkout)."""
+    """Files a `results:` pattern matches; no folder or file of the pattern below the config
+    file may be a symlink (a pull request could add one that points out of the checkout)."""
     full = base / pattern
     parts = full.parts
     fixed = next((i for i, part in enumerate(parts) if glob.has_magic(part)), len(parts) - 1)
     root = Path(*parts[:fixed])
+    # the written folders below the config file count too: `results/` itself may be a link
+    path = base
+    for part in root.relative_to(base).parts if root.is_relative_to(base) else ():
+        path = path / part
+        if path.is_symlink():
+            raise ReportError(f"{base / pattern}: the report folder is a symlink ({path})")
     found = []
     for match in glob.glob(str(full)):
         path = root
