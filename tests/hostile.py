@@ -165,7 +165,13 @@ def minimal_card(name: str) -> dict:
 
 
 # fields that name other cards or files: the payload would be a finding of `zoo check`
-REFERENCES: tuple[Loc, ...] = (("parts",), ("part_of",), ("ir",), ("license", "file"))
+REFERENCES: tuple[Loc, ...] = (
+    ("parts",),
+    ("part_of",),
+    ("ir",),
+    ("license", "file"),
+    ("label_map",),
+)
 
 
 def hostile_card(name: str, kind: str) -> tuple[dict, list[Loc], list[Loc]]:

@@ -246,3 +246,17 @@ def test_cli_exit_codes_without_traceback(tmp_path: Path) -> None:
                             text=True, timeout=60)  # fmt: skip
     assert broken.returncode == 1 and "Traceback" not in broken.stderr
     assert "1 card(s) checked, 1 error(s)" in broken.stderr
+
+
+def test_label_map_is_a_text_file_inside_the_card(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    text = GOOD.format(name="m") + "label_map: labels.txt\n"
+    finding = one_finding(tmp_path, capsys, text)
+    assert finding.endswith(":10:12: missing-label-map label map 'labels.txt' not found")
+    (tmp_path / "m" / "labels.txt").write_text("0 person\n")
+    assert check(tmp_path, capsys) == (0, [])
+    (tmp_path / "m" / "link.txt").symlink_to(tmp_path / "m" / "labels.txt")
+    for outside in ("../other.txt", "/etc/passwd", "link.txt"):
+        finding = one_finding(tmp_path, capsys, GOOD.format(name="m") + f"label_map: {outside}\n")
+        assert ":10:12: outside-card " in finding, finding

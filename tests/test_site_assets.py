@@ -69,3 +69,22 @@ def test_images_linked_from_any_card_text_are_published(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     published = sorted(p.name for p in (site / "models" / "pictured").rglob("*") if p.is_file())
     assert published == ["a b.png", "index.html", "layout.png"]
+
+
+def test_label_map_is_published_as_text(tmp_path: Path) -> None:
+    cards = tmp_path / "cards"
+    card = (
+        "name: pictured\ntask: classification\ndescription: x\nlabel_map: labels.md\n"
+        "license: {id: MIT, file: labels.md}\n"
+    )
+    folder = write_card(cards, "pictured", card).parent
+    (folder / "labels.md").write_text("0 <script>alert(1)</script>\n")
+    site = tmp_path / "site"
+    result = mkdocs_build(site_config(tmp_path, cards, validation=False), site)
+    assert result.returncode == 0, result.stderr
+    # the same file as license and label map: two plain-text copies, neither a page
+    assert (site / "models" / "pictured" / "labels.md.txt").is_file()
+    label_map = site / "models" / "pictured" / "label-map" / "labels.md.txt"
+    assert label_map.read_text() == "0 <script>alert(1)</script>\n"
+    page = (site / "models" / "pictured" / "index.html").read_text()
+    assert 'href="label-map/labels.md.txt"' in page

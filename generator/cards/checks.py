@@ -96,19 +96,26 @@ def card_file(source: CardSource, loc: Loc, relative_path: str) -> Path | Findin
 
 def license_file(catalog: Catalog, source: CardSource) -> Iterator[Finding]:
     license_ = source.card.license
-    if license_ is None or not license_.file:
-        return
-    loc = ("license", "file")
-    path = card_file(source, loc, license_.file)
+    if license_ is not None and license_.file:
+        yield from text_file(source, ("license", "file"), license_.file, "missing-license-file")
+
+
+def label_map_file(catalog: Catalog, source: CardSource) -> Iterator[Finding]:
+    if source.card.label_map:
+        yield from text_file(source, ("label_map",), source.card.label_map, "missing-label-map")
+
+
+def text_file(source: CardSource, loc: Loc, relative_path: str, missing: str) -> Iterator[Finding]:
+    """A text file the card names and the site publishes: inside the folder, present, bounded."""
+    path = card_file(source, loc, relative_path)
     if isinstance(path, Finding):
         yield path
     elif not path.exists():
-        yield source.finding(
-            loc, "missing-license-file", f"license file '{license_.file}' not found"
-        )
+        what = missing.removeprefix("missing-").replace("-", " ")
+        yield source.finding(loc, missing, f"{what} '{relative_path}' not found")
     elif (size := path.stat().st_size) > MAX_PROSE_BYTES:
         yield source.finding(
-            loc, "too-large", f"{license_.file} is {size} bytes, over the {MAX_PROSE_BYTES} limit"
+            loc, "too-large", f"{relative_path} is {size} bytes, over the {MAX_PROSE_BYTES} limit"
         )
 
 
@@ -213,6 +220,7 @@ RULES: tuple[Rule, ...] = (
     name_matches_folder,
     composite_parts,
     license_file,
+    label_map_file,
     ir_paths,
     local_files,
     prose_links,

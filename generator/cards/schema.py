@@ -224,6 +224,9 @@ class Metric(Strict):
     unit: str | None = Field(None, description="'%' or none.")
     dataset: str | None = None
     better: Literal["higher", "lower"] = Field("higher", description="Direction of improvement.")
+    protocol: str | None = Field(
+        None, description="How the figure was measured, e.g. single centre crop."
+    )
 
 
 class Speed(Strict):
@@ -344,6 +347,18 @@ class Card(Strict):
     homepage: HttpUrl | None = None
     demos: list[Demo] = []
     obtain: list[Step] = Field([], description="How to download and convert the model.")
+    weights: Literal["trained", "placeholder"] = Field(
+        "trained", description="placeholder: stand-in weights of a demo, not a trained model."
+    )
+    label_map: str | None = Field(
+        None, description="Path of a text file naming the output classes, relative to the card."
+    )
+    preprocessing: str | None = Field(
+        None, description="Markdown: how to prepare inputs (resize, crop, mean, scale)."
+    )
+    caveats: list[str] = Field(
+        [], description="Markdown: what a reader should know before using the model."
+    )
 
     @field_validator("task")
     @classmethod

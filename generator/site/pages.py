@@ -12,6 +12,7 @@ from pathlib import Path, PurePosixPath
 from generator.cards.card_paths import OutsideCard, card_path, read_card_text
 from generator.cards.catalog import CardSource, Catalog
 from generator.cards.checks import card_texts
+from generator.cards.license_class import license_class
 from generator.cards.links import links
 from generator.cards.schema import Citation, FileEntry, Metric, Speed
 from generator.cards.vocab import TASKS, TaskInfo
@@ -85,6 +86,7 @@ def site_pages(catalog: Catalog, results: list[ValidationResult] = ()) -> Iterat
     yield SitePage("citations.md", "citations.md.j2", {"entries": citation_entries(catalog)})
     yield SitePage("counting.md", "counting.md.j2", counting_rules())
     for source in catalog.cards:
+        card = source.card
         parent = catalog.by_name.get(source.card.part_of) if source.card.part_of else None
         yield SitePage(
             model_page_path(source.name),
@@ -96,6 +98,8 @@ def site_pages(catalog: Catalog, results: list[ValidationResult] = ()) -> Iterat
                 "parent": parent,
                 "task": TASKS.get(source.card.task),
                 "license_text": license_text_uri(source),
+                "license_class": license_class(card.license.id if card.license else None),
+                "label_map": label_map_uri(source),
                 "validation": by_model.get(source.name, []),
                 "comparisons": [
                     (result, comparison_rows(source, result))
@@ -124,6 +128,15 @@ def license_text_uri(source: CardSource) -> str | None:
     return name if name.endswith(".txt") else f"{name}.txt"
 
 
+def label_map_uri(source: CardSource) -> str | None:
+    """Where the card's label map is published as plain text (its own folder: never the
+    license's name, never an image's)."""
+    if not source.card.label_map:
+        return None
+    name = PurePosixPath(source.card.label_map).name
+    return f"label-map/{name if name.endswith('.txt') else name + '.txt'}"
+
+
 def site_assets(catalog: Catalog) -> Iterator[SiteAsset]:
     """Files beside cards that their pages may use: linked raster images whose bytes are what
     their suffix says, and the license text. Nothing else of a card folder is published."""
@@ -138,10 +151,15 @@ def site_assets(catalog: Catalog) -> Iterator[SiteAsset]:
                 continue
             if is_image(path):
                 yield SiteAsset(f"models/{source.name}/{PurePosixPath(relative).as_posix()}", path)
-        if (uri := license_text_uri(source)) is not None:
+        license_file = source.card.license.file if source.card.license else None
+        for uri, relative in (
+            (license_text_uri(source), license_file),
+            (label_map_uri(source), source.card.label_map),
+        ):
+            if uri is None or relative is None:
+                continue
             try:
-                path = card_path(source.folder, source.card.license.file)
-                text = read_card_text(path, MAX_LICENSE_BYTES)
+                text = read_card_text(card_path(source.folder, relative), MAX_LICENSE_BYTES)
             except (OutsideCard, OSError, ValueError):
                 continue  # `zoo check` reports it; the page then has no link
             yield SiteAsset(f"models/{source.name}/{uri}", text=text)
