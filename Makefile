@@ -15,8 +15,9 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # Maintainers only: the browser libraries (tablesort, uPlot) come from npm, pinned in
-# package-lock.json, and are committed in generator/static/ with their manifest. After changing
-# package.json or a file of generator/static/, run `make vendor`.
+# package-lock.json, and are committed in generator/static/ with their manifest; the test-only
+# axe-core (a devDependency) is copied into tests/vendor/. After changing package.json or a file
+# of generator/static/, run `make vendor`.
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $(NODE_STAMP)

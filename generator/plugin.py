@@ -35,6 +35,7 @@ from generator.validation.validate import DEFAULT_CACHE, result_findings, valida
 
 log = logging.getLogger("mkdocs.plugins.zoo")
 FAILED = ("failed", "error")
+SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
 
 
 class ZooConfig(Config):
@@ -136,6 +137,10 @@ class ZooPlugin(BasePlugin[ZooConfig]):
         if page.file.src_uri not in self.generated_pages:
             return html
         return sanitize_page(html)
+
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        """Material's search dialog has no name (axe: aria-dialog-name): give it one."""
+        return output.replace(SEARCH_DIALOG, SEARCH_DIALOG[:-1] + ' aria-label="Search">', 1)
 
     def on_serve(
         self, server: LiveReloadServer, config: MkDocsConfig, builder: object

@@ -1,7 +1,8 @@
 """The browser files the site serves itself (no CDN): packaged in generator/static/ with a manifest.
 
 At run time only the packaged copies are read. `python -m generator.site.vendor` (`make vendor`, for
-maintainers) refreshes the third-party ones from node_modules (`npm ci`) and rewrites the manifest.
+maintainers) refreshes the third-party ones from node_modules (`npm ci`) and rewrites the manifest;
+it also copies the test-only files (axe-core) into tests/vendor/, which the wheel does not ship.
 """
 
 from __future__ import annotations
@@ -28,6 +29,13 @@ VENDOR_FILES: dict[str, str] = {
     "assets/vendor/uplot/uPlot.min.css": "uplot/dist/uPlot.min.css",
     "assets/vendor/tablesort/LICENSE": "tablesort/LICENCE",
     "assets/vendor/uplot/LICENSE": "uplot/LICENSE",
+}
+# test-only files (npm devDependencies): tests/vendor/<path> <- node_modules/<file>; the tests read
+# these committed copies, never node_modules, and check them against tests/vendor/manifest.json
+TEST_VENDOR_FILES: dict[str, str] = {
+    "axe-core/axe.min.js": "axe-core/axe.min.js",
+    "axe-core/LICENSE": "axe-core/LICENSE",
+    "axe-core/LICENSE-3RD-PARTY.txt": "axe-core/LICENSE-3RD-PARTY.txt",
 }
 # what every page loads, in this order (libraries before the scripts that use them); the plugin
 # adds these to extra_css/extra_javascript, an engine without the plugin lists them itself
@@ -73,12 +81,10 @@ def refresh(root: Path, node_modules: Path) -> list[StaticFile]:
     """Copy the vendored files from node_modules, then list every static file in the manifest."""
     libraries: dict[str, dict[str, str]] = {}
     for uri, relative in VENDOR_FILES.items():
-        package = relative.split("/", 1)[0]
         source = node_modules / relative
         if not source.is_file():
             raise FileNotFoundError(f"{source} not found: run `npm ci` in the repository root")
-        meta = json.loads((node_modules / package / "package.json").read_text(encoding="utf-8"))
-        libraries[uri] = {"name": package, "version": meta["version"], "license": meta["license"]}
+        libraries[uri] = package_meta(node_modules, relative.split("/", 1)[0])
         (STATIC / uri).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, STATIC / uri)
     project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
@@ -89,7 +95,30 @@ def refresh(root: Path, node_modules: Path) -> list[StaticFile]:
     ]
     text = json.dumps({"files": [vars(file) for file in files]}, indent=2) + "\n"
     MANIFEST.write_text(text, encoding="utf-8")
+    if (root / "tests").is_dir():  # a source checkout, not an installed wheel
+        refresh_test_files(root / "tests" / "vendor", node_modules)
     return files
+
+
+def package_meta(node_modules: Path, package: str) -> dict[str, str]:
+    meta = json.loads((node_modules / package / "package.json").read_text(encoding="utf-8"))
+    return {"name": package, "version": meta["version"], "license": meta["license"]}
+
+
+def refresh_test_files(folder: Path, node_modules: Path) -> None:
+    """Copy the test-only files into `folder` and list them in its manifest.json."""
+    entries = []
+    for relative, source_relative in TEST_VENDOR_FILES.items():
+        source = node_modules / source_relative
+        if not source.is_file():
+            raise FileNotFoundError(f"{source} not found: run `npm ci` in the repository root")
+        target = folder / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+        meta = package_meta(node_modules, source_relative.split("/", 1)[0])
+        entries.append({"path": relative, **meta, "sha256": sha256(target)})
+    text = json.dumps({"files": entries}, indent=2) + "\n"
+    (folder / "manifest.json").write_text(text, encoding="utf-8")
 
 
 def static_uris() -> list[str]:
