@@ -310,11 +310,18 @@ def cmd_drift(args: argparse.Namespace) -> int:
     from generator.authoring.drift import drift_json, drift_report
     from generator.authoring.omz_import import OmzImportError
     from generator.cards.catalog import load_catalog
+    from generator.site.site_files import report_paths
+    from generator.validation.results import ReportError
 
+    if args.against is None and not args.results:
+        raise UsageError("nothing to compare: give --against PATH, --results PATTERN or both")
+    if args.results and not args.cards.is_dir():
+        raise UsageError(f"--results compares cards: {args.cards} is not a folder (--cards)")
     catalog = load_catalog(args.cards) if args.cards.is_dir() else None
     try:
-        drifts, stats = drift_report(args.against, catalog)
-    except OmzImportError as error:
+        found = (path for pattern in args.results for path in report_paths(Path(), pattern))
+        drifts, stats = drift_report(args.against, catalog, sorted(set(found)))
+    except (OmzImportError, ReportError) as error:
         raise UsageError(str(error)) from None
     if args.format == "json":
         print(json.dumps(drift_json(drifts), indent=1))
@@ -322,9 +329,13 @@ def cmd_drift(args: argparse.Namespace) -> int:
         print_findings([drift.finding() for drift in drifts], args.format)
     kinds: dict[str, int] = {}
     for drift in drifts:
-        kinds[f"{drift.left}/{drift.kind}"] = kinds.get(f"{drift.left}/{drift.kind}", 0) + 1
+        kind = f"{drift.left}-{drift.right}/{drift.kind}"
+        kinds[kind] = kinds.get(kind, 0) + 1
     summary = ", ".join(f"{count} {kind}" for kind, count in sorted(kinds.items())) or "none"
-    say(f"{len(drifts)} disagreement(s) ({summary}); {stats['index models']} model(s) indexed")
+    sources = [f"{stats['index models']} model(s) indexed"] if args.against else []
+    if args.results:
+        sources.append(f"{stats['measured models']} model(s) measured")
+    say(f"{len(drifts)} disagreement(s) ({summary}); {', '.join(sources)}")
     return EXIT_FINDINGS if drifts else EXIT_OK
 
 
@@ -580,13 +591,20 @@ def build_parser() -> argparse.ArgumentParser:
     drift = sub.add_parser(
         "drift",
         parents=[common],
-        help="figures a zoo states twice that disagree: index tables, model pages, cards",
+        help="figures a zoo states twice that disagree: index tables, model pages, cards, "
+        "measured results",
         description="Compare an Open Model Zoo checkout's index tables with its model pages, "
-        "and the cards (--cards, when the folder exists) with those pages: both values, the "
-        "ratio and a diagnosis for each disagreement.",
+        "the cards (--cards, when the folder exists) with those pages, and the cards with the "
+        "figures validation reports measured (--results): both values, the ratio and a "
+        "diagnosis for each disagreement.",
     )
+    drift.add_argument("--against", type=Path, metavar="PATH", help="the OMZ checkout")
     drift.add_argument(
-        "--against", type=Path, required=True, metavar="PATH", help="the OMZ checkout"
+        "--results",
+        action="append",
+        default=[],
+        metavar="PATTERN",
+        help="validation reports to compare the cards with (glob, repeatable)",
     )
     drift.add_argument("--format", choices=("text", "github", "json"), default="text")
     drift.set_defaults(run=cmd_drift)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import write_card
 from generator.cli import main
 
 OMZ_LICENSE = "https://raw.githubusercontent.com/openvinotoolkit/open_model_zoo/master/LICENSE"
@@ -128,3 +129,125 @@ def test_a_missing_source_is_one_line(tmp_path: Path, capsys) -> None:
     assert main(["drift", "--against", str(tmp_path / "nowhere")]) == 2
     err = capsys.readouterr().err.splitlines()
     assert len(err) == 1 and "source folder not found" in err[0]
+
+
+def card(name: str, gflops: str | None, mparams: str | None) -> str:
+    figures = "".join(
+        f"  {key}: {value}\n" for key, value in (("gflops", gflops), ("mparams", mparams)) if value
+    )
+    return f"name: {name}\ntask: detection\ndescription: A test model.\n" + (
+        f"complexity:\n{figures}" if figures else ""
+    )
+
+
+def result(name: str, gflops: float | None, mparams: float | None, **extra) -> dict:
+    return {
+        "name": name,
+        "precision": "FP32",
+        "device": "CPU",
+        "status": "passed",
+        "measured_gflops": gflops,
+        "measured_mparams": mparams,
+        **extra,
+    }
+
+
+@pytest.fixture
+def measured(tmp_path: Path) -> tuple[Path, Path]:
+    """Cards and a validation report (as `zoo validate --report` writes it) that disagree."""
+    cards = tmp_path / "cards"
+    # card text: (gflops, mparams)
+    for name, figures in {
+        "exact-0001": ("1.23", "4.5"),
+        "macs-0001": ("3.0", "2.0"),
+        "round-0001": ("1.23", "2.0"),
+        "bare-0001": (None, "2.0"),
+        "far-0001": ("10.0", "2.0"),
+        "unmeasured-0001": ("7.0", "2.0"),
+    }.items():
+        write_card(cards, name, card(name, *figures))
+    report = tmp_path / "results" / "cpu.json"
+    report.parent.mkdir()
+    results = [
+        result("exact-0001", 1.2341, 4.52),  # the card's figures rounded: no drift
+        result("macs-0001", 6.0001, 2.0),
+        result("round-0001", 1.2351, 2.0),
+        result("bare-0001", 5.5, 2.0),
+        result("far-0001", 13.0, 2.0),
+        result("not-a-card", 1.0, 1.0),
+    ]
+    report.write_text(json.dumps({"version": 1, "results": results}))
+    return cards, report
+
+
+def test_cards_are_compared_with_measured_results(measured, capsys) -> None:
+    cards, report = measured
+    code, found, err = drift(
+        capsys, "--cards", str(cards), "--results", str(report.parent / "*.json")
+    )
+    assert code == 1 and "5 model(s) measured" in err
+    by = {(d["model"], d["field"]): d for d in found}
+    assert set(by) == {
+        ("macs-0001", "gflops"),
+        ("round-0001", "gflops"),
+        ("bare-0001", "gflops"),
+        ("far-0001", "gflops"),
+    }
+    assert all((d["left"], d["right"]) == ("card", "measured") for d in found)
+    macs = by[("macs-0001", "gflops")]
+    assert (macs["left_value"], macs["right_value"]) == ("3.0", "6.000")
+    assert macs["diagnosis"] == "MACs vs FLOPs (x0.5)"
+    assert macs["left_where"] == f"{cards}/macs-0001/model.yml:5"
+    assert macs["right_where"] == f"{report} (FP32, CPU)"
+    assert by[("round-0001", "gflops")]["diagnosis"] == "rounding only"
+    bare = by[("bare-0001", "gflops")]
+    assert bare["diagnosis"] == "missing on the left side" and bare["right_value"] == "5.5"
+    assert bare["left_where"] == f"{cards}/bare-0001/model.yml:1"
+    assert by[("far-0001", "gflops")]["diagnosis"] == "differs by 23.1%"
+
+
+def test_results_and_an_omz_checkout_together(measured, omz: Path, capsys) -> None:
+    cards, report = measured
+    code, found, err = drift(
+        capsys, "--against", str(omz), "--cards", str(cards), "--results", str(report)
+    )
+    assert code == 1 and "model(s) indexed" in err and "model(s) measured" in err
+    assert {d["right"] for d in found} == {"README", "measured"}
+
+
+def test_github_format_points_at_the_card(measured, capsys) -> None:
+    cards, report = measured
+    assert (
+        main(["drift", "--cards", str(cards), "--results", str(report), "--format", "github"]) == 1
+    )
+    lines = capsys.readouterr().out.splitlines()
+    assert any(
+        line.startswith(f"::warning file={cards}/macs-0001/model.yml,line=5") for line in lines
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ('{"version": 1, "results": [{"name": 1}]}', "not a validation report"),
+        ("{", "not a validation report"),
+        (None, "symlink"),
+    ],
+)
+def test_a_bad_report_is_one_line(measured, tmp_path: Path, capsys, content, expected) -> None:
+    cards, report = measured
+    bad = tmp_path / "bad.json"
+    if content is None:
+        bad.symlink_to(report)
+    else:
+        bad.write_text(content)
+    assert main(["drift", "--cards", str(cards), "--results", str(bad)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1 and expected in err[0] and str(bad) in err[0]
+
+
+def test_nothing_to_compare_is_a_usage_error(tmp_path: Path, capsys) -> None:
+    assert main(["drift"]) == 2
+    assert main(["drift", "--results", "x.json", "--cards", str(tmp_path / "none")]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 2 and "nothing to compare" in err[0] and "--cards" in err[1]

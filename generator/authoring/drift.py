@@ -1,6 +1,6 @@
-"""`zoo drift`: figures a zoo states twice that disagree (index tables, model pages, our cards).
-
-Each disagreement carries both values, where each was read, their ratio and a diagnosis.
+"""`zoo drift`: figures a zoo states twice that disagree (index tables, model pages, our cards,
+measured validation results). Each disagreement carries both values, where each was read, their
+ratio and a diagnosis.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ class Stated:
 
     text: str
     where: str  # file
-    line: int
+    line: int  # 0: the file has no lines to point at (a JSON report)
     shifted: bool = False  # an index row with more or fewer cells than its header
 
 
@@ -42,7 +42,7 @@ class Stated:
 class Drift:
     model: str
     field: str
-    left: str  # source names: index, README, card
+    left: str  # source names: index, README, card, measured
     left_value: str
     left_where: str
     right: str
@@ -60,9 +60,11 @@ class Drift:
 
     def finding(self) -> Finding:
         path, _, line = self.left_where.rpartition(":")
+        if not line.isdigit():
+            path, line = self.left_where, "1"
         return Finding(
             path,
-            int(line) if line.isdigit() else 1,
+            int(line),
             1,
             f"drift-{self.kind}",
             self.message(),
@@ -241,10 +243,10 @@ def compare(left_name: str, left: dict, right_name: str, right: dict, both: bool
                     field,
                     left_name,
                     a.text if a else "",
-                    f"{a.where}:{a.line}" if a else f"{b.where}:{b.line}" if b else "",
+                    located(a) if a else located(b) if b else "",
                     right_name,
                     b.text if b else "",
-                    f"{b.where}:{b.line}" if b else "",
+                    located(b) if b else "",
                     ratio,
                     diagnosis,
                 )
@@ -252,19 +254,83 @@ def compare(left_name: str, left: dict, right_name: str, right: dict, both: bool
     return drifts
 
 
-def drift_report(against: Path, catalog: Catalog | None) -> tuple[list[Drift], dict]:
-    """Index vs README of an OMZ checkout, and our cards vs its README and index."""
-    root = models_root(against)
-    models = discover(root, ImportReport(str(against)))
-    names = {model.name for model in models}
-    parts = {model.name: model.parts for model in models if model.parts}
-    index = index_figures(root, names, parts)
-    readme = readme_figures(root, models)
-    drifts = compare("index", index, "README", readme, both=True)
-    if catalog is not None:
-        cards = {name: figures for name, figures in card_figures(catalog).items() if name in names}
-        drifts += compare("card", cards, "README", readme, both=False)
-    stats = {"index models": len(index), "README models": len(readme), "drifts": len(drifts)}
+def located(stated: Stated) -> str:
+    return f"{stated.where}:{stated.line}" if stated.line else stated.where
+
+
+def measured_text(value: float, card: Stated | None) -> str:
+    """A measured figure as text: the card's own text when it is the measurement rounded to the
+    card's digits (what the card claims), else enough digits to show the difference."""
+    if card is not None and (stated := numbers(card.text)) is not None and stated[0] == stated[1]:
+        places = decimals(card.text)
+        if round(value, places) == stated[0]:
+            return card.text
+        return f"{value:.{max(places + 2, 3)}f}"
+    return f"{value:.6f}".rstrip("0").rstrip(".") or "0"
+
+
+def measured_figures(reports: list[Path], cards: dict) -> dict:
+    """model -> field -> Stated from validation reports: the newest result per model, precision
+    and device; of a model's results the first precision in sorted order (FP32 before FP16-INT8
+    is not promised: the figures of one model's IRs agree up to their weights' storage)."""
+    from generator.validation.results import merge_results, read_report
+
+    where: dict[int, Path] = {}
+    results = []
+    for path in reports:
+        for result in read_report(path).results:
+            where[id(result)] = path
+            results.append(result)
+    found: dict[str, dict[str, Stated]] = {}
+    for result in merge_results(results):
+        if result.name not in cards or result.name in found:
+            continue
+        figures = {}
+        for field in FIELDS:
+            value = getattr(result, f"measured_{field}")
+            if value is not None:
+                label = f"{where[id(result)]} ({result.precision or '-'}, {result.device})"
+                text = measured_text(value, cards[result.name].get(field))
+                figures[field] = Stated(text, label, 0)
+        if figures:
+            found[result.name] = figures
+    return found
+
+
+def drift_report(
+    against: Path | None, catalog: Catalog | None, reports: list[Path] = ()
+) -> tuple[list[Drift], dict]:
+    """Index vs README of an OMZ checkout, our cards vs its README and index, and our cards vs
+    the figures validation measured (ReportError for a report that cannot be read)."""
+    drifts: list[Drift] = []
+    stats = {"index models": 0, "README models": 0, "measured models": 0}
+    cards = card_figures(catalog) if catalog is not None else {}
+    if against is not None:
+        root = models_root(against)
+        models = discover(root, ImportReport(str(against)))
+        names = {model.name for model in models}
+        parts = {model.name: model.parts for model in models if model.parts}
+        index = index_figures(root, names, parts)
+        readme = readme_figures(root, models)
+        drifts += compare("index", index, "README", readme, both=True)
+        if catalog is not None:
+            ours = {name: figures for name, figures in cards.items() if name in names}
+            drifts += compare("card", ours, "README", readme, both=False)
+        stats.update({"index models": len(index), "README models": len(readme)})
+    if reports and catalog is not None:
+        everyone = {source.name: cards.get(source.name, {}) for source in catalog.cards}
+        measured = measured_figures(list(reports), everyone)
+        # only what was measured is compared; a figure the card lacks is missing at its file
+        ours = {
+            name: {
+                field: everyone[name].get(field) or Stated("", str(catalog.by_name[name].yml), 1)
+                for field in FIELDS
+            }
+            for name in measured
+        }
+        drifts += compare("card", ours, "measured", measured, both=True)
+        stats["measured models"] = len(measured)
+    stats["drifts"] = len(drifts)
     return sorted(drifts), stats
 
 
