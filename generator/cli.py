@@ -339,6 +339,37 @@ def cmd_drift(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if drifts else EXIT_OK
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from generator.exchange.common import ExportError, chosen
+    from generator.site.site_files import SiteError, checked_catalog
+
+    try:
+        catalog, errors = checked_catalog(args.cards)
+    except SiteError as error:
+        raise UsageError(str(error)) from None
+    if errors:
+        print_findings(errors, "text")
+        say(f"{len(errors)} error(s) in {args.cards}: nothing exported, see `zoo check`")
+        return EXIT_FINDINGS
+    try:
+        sources = chosen(catalog, args.names)
+        if args.kind == "hf":
+            from generator.exchange.hf_card import export_hf
+
+            written = export_hf(sources, args.out)
+            say(f"{len(written)} Hugging Face model card(s) -> {args.out}/NAME/README.md")
+        else:
+            from generator.exchange.pwc_index import export_pwc
+
+            export_pwc(sources, args.out)
+            say(f"{len(sources)} model(s) -> {args.out}")
+    except ExportError as error:
+        raise UsageError(str(error)) from None
+    except OSError as error:
+        raise UsageError(f"{error.filename or args.out}: {error.strerror or error}") from None
+    return EXIT_OK
+
+
 def cmd_results_merge(args: argparse.Namespace) -> int:
     from generator.validation.results import ReportError, merge_reports, write_report
 
@@ -608,6 +639,32 @@ def build_parser() -> argparse.ArgumentParser:
     )
     drift.add_argument("--format", choices=("text", "github", "json"), default="text")
     drift.set_defaults(run=cmd_drift)
+
+    export = sub.add_parser(
+        "export", help="write the cards in other zoos' formats: Hugging Face, Papers with Code"
+    )
+    export_sub = export.add_subparsers(dest="kind", required=True, metavar="FORMAT")
+    hf = export_sub.add_parser(
+        "hf",
+        parents=[common],
+        help="one Hugging Face model card per model: DIR/NAME/README.md",
+        description="Write a Hugging Face model card (README.md: YAML metadata with license, "
+        "tags, pipeline_tag, library_name, datasets and a model-index of every published "
+        "figure; the card as plain text below) per model into DIR/NAME/.",
+    )
+    pwc = export_sub.add_parser(
+        "pwc",
+        parents=[common],
+        help="a Papers-with-Code-style model-index YAML of the models",
+        description="Write one model-index YAML file: per model FLOPs and Parameters as "
+        "Metadata, and Results with Task, Dataset and Metrics.",
+    )
+    for kind, target, metavar in ((hf, "folder", "DIR"), (pwc, "file", "FILE")):
+        kind.add_argument("names", nargs="*", metavar="NAME", help="models (default: all)")
+        kind.add_argument(
+            "--out", type=Path, required=True, metavar=metavar, help=f"{target} to write"
+        )
+        kind.set_defaults(run=cmd_export)
 
     results = sub.add_parser("results", help="work with validation reports")
     results_sub = results.add_subparsers(dest="action", required=True, metavar="ACTION")
