@@ -243,6 +243,7 @@ def named_cards(cards: Path, names: Sequence[str]) -> list | None:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
+    from generator.authoring.drift_report import DriftReportError, read_drift_report
     from generator.site.render import environment
     from generator.site.site_files import SiteError, checked_catalog, report_paths, site_files
     from generator.site.site_folder import RenderError, render_folder, watch
@@ -257,9 +258,10 @@ def cmd_render(args: argparse.Namespace) -> int:
                 return EXIT_FINDINGS
             found = (path for pattern in args.results for path in report_paths(Path(), pattern))
             results = merge_reports(sorted(found))
-            files = site_files(catalog, results, args.templates)
+            drift = read_drift_report(Path(), args.drift) if args.drift else None
+            files = site_files(catalog, results, args.templates, drift)
             summary = render_folder(files, args.out, args.cards)
-        except (SiteError, RenderError, ReportError) as error:
+        except (SiteError, RenderError, ReportError, DriftReportError) as error:
             raise UsageError(str(error)) from None
         except OSError as error:
             raise UsageError(f"{error.filename}: {error.strerror or error}") from None
@@ -595,6 +597,11 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         metavar="PATTERN",
         help="validation reports to show (glob, repeatable), e.g. 'results/*.json'",
+    )
+    render.add_argument(
+        "--drift",
+        metavar="FILE",
+        help="a drift report (zoo drift --format json) inside this folder: adds a Drift page",
     )
     render.add_argument(
         "--watch", action="store_true", help="render again on each change of cards or templates"

@@ -19,6 +19,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from generator.authoring.drift_report import DriftEntry, DriftReportError, read_drift_report
 from generator.cards.catalog import Catalog
 from generator.site.sanitize import sanitize_page
 from generator.site.site_files import (
@@ -51,12 +52,16 @@ class ZooConfig(Config):
     cache = c.Type(str, default=str(DEFAULT_CACHE))
     # report files (glob patterns) of `zoo validate --report`, e.g. from other machines
     results = c.ListOfItems(c.Type(str), default=[])
+    # a drift report (`zoo drift --format json`) inside the project: published as a Drift page
+    drift = c.Optional(c.Type(str))
 
 
 class ZooPlugin(BasePlugin[ZooConfig]):
     catalog: Catalog | None = None
     generated_pages: frozenset[str] = frozenset()
+    drift_path: Path | None = None
     results: list[ValidationResult]
+    drift: list[DriftEntry] | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         base = Path(config.config_file_path or ".").resolve().parent
@@ -72,6 +77,12 @@ class ZooPlugin(BasePlugin[ZooConfig]):
             raise PluginError(f"{len(errors)} problem(s) in {self.cards_dir}: see `zoo check`")
         self.catalog = catalog
         self.results = self.collect_results(catalog, base)
+        self.drift_path = base / self.config.drift if self.config.drift else None
+        if self.config.drift:
+            try:
+                self.drift = read_drift_report(base, self.config.drift)
+            except DriftReportError as error:
+                raise PluginError(str(error)) from None
         # the packaged CSS/JS on every page, before the zoo's own (which may override them)
         for option, uris in (("extra_css", EXTRA_CSS), ("extra_javascript", EXTRA_JAVASCRIPT)):
             listed = config[option]
@@ -112,7 +123,7 @@ class ZooPlugin(BasePlugin[ZooConfig]):
         catalog = self.catalog
         assert catalog is not None, "on_config runs first"
         try:
-            wanted = site_files(catalog, self.results, self.templates_dir)
+            wanted = site_files(catalog, self.results, self.templates_dir, self.drift)
         except SiteError as error:
             raise PluginError(str(error)) from None
         generated = [
@@ -148,4 +159,6 @@ class ZooPlugin(BasePlugin[ZooConfig]):
         server.watch(str(self.cards_dir))
         if self.templates_dir.is_dir():
             server.watch(str(self.templates_dir))
+        if self.drift_path is not None:
+            server.watch(str(self.drift_path))
         return server

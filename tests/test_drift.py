@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
 
-from conftest import write_card
+from conftest import html_tables, mkdocs_build, site_config, write_card
+from generator.authoring.drift_report import DriftReportError, read_drift_report
 from generator.cli import main
 
 OMZ_LICENSE = "https://raw.githubusercontent.com/openvinotoolkit/open_model_zoo/master/LICENSE"
@@ -251,3 +253,123 @@ def test_nothing_to_compare_is_a_usage_error(tmp_path: Path, capsys) -> None:
     assert main(["drift", "--results", "x.json", "--cards", str(tmp_path / "none")]) == 2
     err = capsys.readouterr().err.splitlines()
     assert len(err) == 2 and "nothing to compare" in err[0] and "--cards" in err[1]
+
+
+HOSTILE = (
+    "<script>alert(1)</script> [x](javascript:alert(1)) | {{ 7*7 }} <img src=x onerror=alert(1)>"
+)
+
+
+def entry(**overrides) -> dict:
+    return {
+        "model": "macs-0001",
+        "field": "gflops",
+        "left": "index",
+        "left_value": "6.0",
+        "left_where": "models/intel/index.md:6",
+        "right": "README",
+        "right_value": "3.0",
+        "right_where": "models/intel/macs-0001/README.md:7",
+        "ratio": 2.0,
+        "diagnosis": "MACs vs FLOPs (x2)",
+        "kind": "MACs",
+        **overrides,
+    }
+
+
+def test_drift_page_on_the_site(omz: Path, tmp_path: Path, capsys) -> None:
+    """The report `zoo drift --format json` writes, configured as `drift:`, is a page."""
+    cards = tmp_path / "cards"
+    assert main(["import", "omz", str(omz), "--into", str(cards), "--only", "macs-0001"]) == 0
+    capsys.readouterr()
+    _, found, _ = drift(capsys, "--against", str(omz), "--cards", str(cards))
+    hostile = entry(model=HOSTILE, left_value=HOSTILE, right_where=HOSTILE, diagnosis=HOSTILE)
+    (tmp_path / "drift.json").write_text(json.dumps([*found, hostile]))
+    site = tmp_path / "site"
+    result = mkdocs_build(site_config(tmp_path, cards, drift="drift.json"), site)
+    assert result.returncode == 0, result.stderr
+    page = (site / "drift" / "index.html").read_text()
+    rows = html_tables(site / "drift" / "index.html")
+    summary, every = rows[0], rows[1]
+    assert ["index table vs model page", "MACs", "3"] in summary  # x2, x0.5, the hostile one
+    macs = next(row for row in every if row[0] == "macs-0001")
+    assert macs == [
+        "macs-0001",
+        "GFLOPs",
+        "index table 6.0models/intel/index.md:6",  # value<br><code>where</code>
+        "model page 3.0models/intel/macs-0001/README.md:7",
+        "2.000",
+        "MACs vs FLOPs (x2)",
+    ]
+    assert 'href="../models/macs-0001/"' in page  # an imported model links its page
+    assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert 'href="javascript' not in page and "<img" not in page
+    assert sum(HOSTILE in " ".join(row) for row in every) == 1
+
+
+def test_no_drift_option_no_page(tmp_path: Path) -> None:
+    cards = tmp_path / "cards"
+    write_card(cards, "a-0001", card("a-0001", "1.0", "1.0"))
+    site = tmp_path / "site"
+    assert mkdocs_build(site_config(tmp_path, cards), site).returncode == 0
+    assert not (site / "drift").exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("{", "not a drift report"),
+        (json.dumps({"results": []}), "not a drift report"),
+        (json.dumps([entry(left="elsewhere")]), "0.left"),
+        (json.dumps([entry(ratio="nan")]), "0.ratio"),
+        (json.dumps([entry(extra=1)]), "0.extra"),
+        (json.dumps([entry(model="x" * 1001)]), "0.model"),
+        (json.dumps([entry()] * 20_001), "not a drift report"),
+        ("[" + " " * (8 << 20) + "]", "larger than"),
+    ],
+)
+def test_a_bad_drift_report_is_one_line(tmp_path: Path, content: str, expected: str) -> None:
+    (tmp_path / "drift.json").write_text(content)
+    with pytest.raises(DriftReportError) as error:
+        read_drift_report(tmp_path, "drift.json")
+    assert expected in str(error.value) and "drift.json" in str(error.value)
+    assert "\n" not in str(error.value)
+
+
+def test_the_report_is_a_regular_file_inside_the_project(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    outside = tmp_path / "drift.json"
+    outside.write_text("[]")
+    (project / "link.json").symlink_to(outside)
+    (project / "folder").mkdir()
+    os.mkfifo(project / "fifo")
+    for relative, expected in [
+        ("../drift.json", "inside the project"),
+        (str(outside), "inside the project"),
+        ("link.json", "inside the project"),
+        ("folder", "Is a directory"),
+        ("fifo", "not a regular file"),
+        ("missing.json", "No such file"),
+    ]:
+        with pytest.raises(DriftReportError, match=expected):
+            read_drift_report(project, relative)
+    (project / "drift.json").write_text("[]")
+    assert read_drift_report(project, "drift.json") == []
+
+
+def test_plugin_and_render_refuse_a_bad_report(tmp_path: Path, capsys, monkeypatch) -> None:
+    cards = tmp_path / "cards"
+    write_card(cards, "a-0001", card("a-0001", "1.0", "1.0"))
+    (tmp_path / "drift.json").write_text(json.dumps([entry(field="latency")]))
+    result = mkdocs_build(site_config(tmp_path, cards, drift="drift.json"), tmp_path / "site")
+    assert result.returncode != 0 and "drift.json: not a drift report" in result.stderr
+    assert "Traceback" not in result.stderr
+    monkeypatch.chdir(tmp_path)
+    args = ["render", "out", "--cards", "cards", "--drift", "drift.json"]
+    assert main(args) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1 and "0.field" in err[0]
+    (tmp_path / "drift.json").write_text(json.dumps([entry()]))
+    assert main(args) == 0
+    assert "macs-0001" in (tmp_path / "out" / "drift.md").read_text()

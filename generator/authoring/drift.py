@@ -335,4 +335,15 @@ def drift_report(
 
 
 def drift_json(drifts: list[Drift]) -> list[dict]:
-    return [{**asdict(drift), "kind": drift.kind} for drift in drifts]
+    """The report as `--format json` prints it; texts clipped so that the site reads it back."""
+    from generator.authoring.drift_report import MAX_TEXT
+
+    def clipped(value: object) -> object:
+        if isinstance(value, str) and len(value) > MAX_TEXT:
+            return value[: MAX_TEXT - 1] + "…"
+        return value
+
+    return [
+        {key: clipped(value) for key, value in {**asdict(drift), "kind": drift.kind}.items()}
+        for drift in drifts
+    ]

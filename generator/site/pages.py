@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from generator.authoring.drift_report import DriftEntry
 from generator.cards.card_paths import OutsideCard, card_path, read_card_text
 from generator.cards.catalog import CardSource, Catalog
 from generator.cards.checks import card_texts
@@ -73,7 +74,11 @@ class DeviceMatrix:
     rows: list[tuple[CardSource, dict[str, list[ValidationResult]]]]
 
 
-def site_pages(catalog: Catalog, results: list[ValidationResult] = ()) -> Iterator[SitePage]:
+def site_pages(
+    catalog: Catalog,
+    results: list[ValidationResult] = (),
+    drift: list[DriftEntry] | None = None,
+) -> Iterator[SitePage]:
     by_model: dict[str, list[ValidationResult]] = {}
     for result in results:
         by_model.setdefault(result.name, []).append(result)
@@ -85,6 +90,8 @@ def site_pages(catalog: Catalog, results: list[ValidationResult] = ()) -> Iterat
     yield SitePage("checksums.md", "checksums.md.j2", {"rows": checksum_rows(catalog)})
     yield SitePage("citations.md", "citations.md.j2", {"entries": citation_entries(catalog)})
     yield SitePage("counting.md", "counting.md.j2", counting_rules())
+    if drift is not None:
+        yield SitePage("drift.md", "drift.md.j2", drift_page(catalog, drift))
     for source in catalog.cards:
         card = source.card
         parent = catalog.by_name.get(source.card.part_of) if source.card.part_of else None
@@ -275,3 +282,37 @@ def citation_entries(catalog: Catalog) -> list[CitationEntry]:
 def counting_rules() -> dict:
     """The conventions and every op's rule under each, from the counter's own registry."""
     return {"conventions": CONVENTIONS, "default": DEFAULT_CONVENTION, "rules": rule_table()}
+
+
+SOURCE_TITLES = {
+    "index": "index table",
+    "README": "model page",
+    "card": "card",
+    "measured": "measured",
+}
+FIELD_TITLES = {"gflops": "GFLOPs", "mparams": "MParams"}
+
+
+@dataclass(frozen=True)
+class DriftRow:
+    entry: DriftEntry
+    source: CardSource | None  # the model's card, when the catalog has it
+
+
+def drift_page(catalog: Catalog, drift: list[DriftEntry]) -> dict:
+    """A drift report as a summary (count per pair of sources and diagnosis) and its rows."""
+    counts: dict[tuple[str, str, str], int] = {}
+    for entry in drift:
+        key = (entry.left, entry.right, entry.kind)
+        counts[key] = counts.get(key, 0) + 1
+    rows = [
+        DriftRow(entry, catalog.by_name.get(entry.model))
+        for entry in sorted(drift, key=lambda entry: (entry.model, entry.field, entry.left))
+    ]
+    return {
+        "summary": sorted(counts.items(), key=lambda item: (-item[1], item[0])),
+        "rows": rows,
+        "models": len({entry.model for entry in drift}),
+        "sources": SOURCE_TITLES,
+        "fields": FIELD_TITLES,
+    }

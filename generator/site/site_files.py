@@ -11,6 +11,7 @@ from pathlib import Path
 
 import jinja2
 
+from generator.authoring.drift_report import DriftEntry
 from generator.cards.catalog import Catalog, CatalogError, load_catalog
 from generator.cards.checks import run_checks
 from generator.findings import Finding
@@ -55,11 +56,15 @@ def checked_catalog(cards: Path) -> tuple[Catalog, list[Finding]]:
 
 
 def site_files(
-    catalog: Catalog, results: list[ValidationResult], templates: Path | None
+    catalog: Catalog,
+    results: list[ValidationResult],
+    templates: Path | None,
+    drift: list[DriftEntry] | None = None,
 ) -> list[SiteFile]:
-    """Everything the site gets from zoo-cards; `templates` overrides default templates by name."""
+    """Everything the site gets from zoo-cards; `templates` overrides default templates by name;
+    with a drift report, a Drift page."""
     files = []
-    for page in site_pages(catalog, results):
+    for page in site_pages(catalog, results, drift):
         try:
             text = render(templates, page.template, **page.context)
         except jinja2.TemplateError as error:
