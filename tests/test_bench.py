@@ -14,6 +14,7 @@ from conftest import ROOT
 TINY = {
     "build_scale.py": (["--sizes", "20"], "Site build, synthetic catalogs"),
     "validation.py": (["--catalog", "3", "--seconds", "0.2"], "unchanged catalog of 3 cards"),
+    "card_loading.py": (["--sizes", "20", "--rounds", "1"], "Card loading, this tree"),
     "catalog_browser.py": (["--sizes", "50", "--repeat", "1", "--loads", "1"], "search keystroke"),
 }
 

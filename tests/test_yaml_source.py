@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BIN, mkdocs_build, site_config, write_card
+from conftest import BIN, ROOT, mkdocs_build, site_config, write_card
+from generator.cards.catalog import load_catalog
 from generator.cards.yaml_source import (
     MAX_BYTES,
     MAX_DEPTH,
@@ -162,3 +163,34 @@ def test_site_build_refuses_deep_nesting_without_crashing(tmp_path: Path) -> Non
     result = mkdocs_build(site_config(tmp_path, cards), tmp_path / "site")
     assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
     assert f"yaml nested deeper than {MAX_DEPTH} levels" in result.stderr
+
+
+def locs_of(value: object, loc: tuple = ()) -> set[tuple]:
+    found = {loc}
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found |= locs_of(item, (*loc, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found |= locs_of(item, (*loc, index))
+    return found
+
+
+@pytest.mark.parametrize("name", ["resnet50-binary-0001", "action-recognition-0001"])
+def test_positions_are_read_only_when_asked_and_cover_every_value(name: str) -> None:
+    text = (ROOT / "model_cards" / name / "model.yml").read_text()
+    doc = parse_yaml(text)
+    assert doc._positions is None  # a card without findings never pays for its positions
+    assert set(doc.positions) == locs_of(doc.data)
+    mapping_items = {loc for loc in doc.positions if loc and isinstance(loc[-1], str)}
+    assert set(doc.keys) == mapping_items
+    assert parse_yaml(text).data == doc.data  # reading positions did not change the data
+
+
+def test_valid_cards_of_a_catalog_hold_no_positions(tmp_path: Path) -> None:
+    write_card(tmp_path, "a", "name: a\ntask: detection\ndescription: A.\n")
+    write_card(tmp_path, "b", "name: b\ntask: detection\ndescription: B.\nyear: 1800\n")
+    catalog = load_catalog(tmp_path)
+    assert [source.doc._positions for source in catalog.cards] == [None]
+    (finding,) = catalog.findings
+    assert (finding.line, finding.col, finding.code) == (4, 7, "invalid-value")

@@ -33,7 +33,7 @@ class CatalogError(Exception):
     """The catalog cannot be read at all (missing folder): a usage error, not a finding."""
 
 
-@dataclass
+@dataclass(slots=True)
 class CardSource:
     """A valid card with where it came from."""
 
@@ -104,27 +104,35 @@ def load_catalog(root: Path) -> Catalog:
 
 
 def load_card(folder: Path) -> CardSource | list[Finding]:
-    where = relative(folder / CARD_FILE)
+    yml = folder / CARD_FILE
+
+    def problem(code: str, message: str, line: int = 1, col: int = 1) -> list[Finding]:
+        return [Finding(relative(yml), line, col, code, message)]  # resolved only when needed
+
     try:
         yml = card_path(folder, CARD_FILE)  # a symlinked folder or model.yml is not followed
+        info = yml.stat()
     except OutsideCard as error:
-        return [Finding(where, 1, 1, "outside-card", str(error))]
-    if not yml.exists():
-        return [Finding(where, 1, 1, "missing-card", f"folder has no {CARD_FILE}")]
-    if not yml.is_file():
-        return [Finding(where, 1, 1, "unreadable", f"{CARD_FILE} is not a regular file")]
+        return problem("outside-card", str(error))
+    except (FileNotFoundError, NotADirectoryError):
+        return problem("missing-card", f"folder has no {CARD_FILE}")
+    except OSError as error:
+        return problem("unreadable", error.strerror or str(error))
+    if not stat.S_ISREG(info.st_mode):
+        return problem("unreadable", f"{CARD_FILE} is not a regular file")
     try:
         doc = load_yaml(yml)
     except YamlError as error:
-        return [Finding(where, error.line, error.col, "yaml", error.message)]
+        return problem("yaml", error.message, error.line, error.col)
     except OSError as error:
-        return [Finding(where, 1, 1, "unreadable", error.strerror or str(error))]
+        return problem("unreadable", error.strerror or str(error))
     if not isinstance(doc.data, dict):
-        return [Finding(where, 1, 1, "not-a-mapping", "a card must be a YAML mapping of keys")]
-    invisible = list(_invisible_in_values(where, doc))
+        return problem("not-a-mapping", "a card must be a YAML mapping of keys")
+    invisible = _invisible_in_values(relative(yml), doc) if _has_invisible(doc.data) else []
     try:
         card = Card.model_validate(doc.data)
     except ValidationError as error:
+        where = relative(yml)
         return invisible + [_finding(where, doc, item) for item in error.errors()]
     if invisible:
         return invisible
@@ -132,7 +140,22 @@ def load_card(folder: Path) -> CardSource | list[Finding]:
     return CardSource(card, folder, doc, prose, findings)
 
 
-def _invisible_in_values(where: str, doc: YamlDocument) -> Iterator[Finding]:
+def _has_invisible(value: object) -> bool:
+    """Whether any key or text value holds a control character or a bidi override; locations
+    are found only when one does (most cards have none)."""
+    if type(value) is str:
+        return INVISIBLE.search(value) is not None
+    if type(value) is dict:
+        return any(
+            (type(key) is str and INVISIBLE.search(key) is not None) or _has_invisible(item)
+            for key, item in value.items()
+        )
+    if type(value) is list:
+        return any(_has_invisible(item) for item in value)
+    return False
+
+
+def _invisible_in_values(where: str, doc: YamlDocument) -> list[Finding]:
     """A control character or bidi override in any key or text value of the card."""
 
     def walk(value: object, loc: Loc) -> Iterator[Finding]:
@@ -149,7 +172,7 @@ def _invisible_in_values(where: str, doc: YamlDocument) -> Iterator[Finding]:
             for index, item in enumerate(value):
                 yield from walk(item, loc + (index,))
 
-    yield from walk(doc.data, ())
+    return list(walk(doc.data, ()))
 
 
 def _invisible(loc: Loc, match: re.Match[str]) -> str:
@@ -162,10 +185,9 @@ def _invisible(loc: Loc, match: re.Match[str]) -> str:
 
 def _read_prose(folder: Path) -> tuple[str | None, list[Finding]]:
     """README.md of the card, read only when it is a regular file inside the folder, bounded."""
-    where = relative(folder / PROSE_FILE)
 
     def problem(code: str, message: str, line: int = 1, col: int = 1) -> tuple[None, list[Finding]]:
-        return None, [Finding(where, line, col, code, message)]
+        return None, [Finding(relative(folder / PROSE_FILE), line, col, code, message)]
 
     try:
         path = card_path(folder, PROSE_FILE)

@@ -13,6 +13,7 @@ from pydantic_core import core_schema
 class Figure(float):
     """A float that prints as written in the card; JSON and arithmetic see a plain float."""
 
+    __slots__ = ("text",)  # no __dict__ per figure: a catalog holds many
     text: str
 
     def __new__(cls, value: float, text: str | None = None) -> Figure:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
@@ -72,6 +72,7 @@ def spdx_licensing():
     return get_spdx_licensing()
 
 
+@lru_cache(maxsize=4096)  # a catalog repeats a few licenses; parsing one took ~10% of loading
 def spdx_valid(expression: str) -> bool:
     try:
         return not spdx_licensing().validate(expression).errors

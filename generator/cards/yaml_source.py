@@ -1,16 +1,25 @@
-"""Read a card's YAML safely and remember where every value came from.
+"""Read a card's YAML safely; find where a value came from when a finding needs it.
 
 Builds plain Python data from libyaml's event stream (fast, depth checked as it opens), so
-aliases are refused before they can expand and every key maps to its `line:col`.
+aliases are refused before they can expand. Positions (`line:col` of every value and key) are
+found by reading the text again, only for a card that has a finding: most cards have none.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.events import (
+    AliasEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    StreamEndEvent,
+)
 
 from generator.cards.figure import Figure
 
@@ -20,7 +29,7 @@ MAX_DEPTH = 32
 Loc = tuple[str | int, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Position:
     line: int
     col: int
@@ -36,17 +45,37 @@ class YamlError(Exception):
         self.col = col
 
 
-@dataclass
 class YamlDocument:
-    data: Any
-    positions: dict[Loc, Position]  # where each value starts
-    keys: dict[Loc, Position] = field(default_factory=dict)  # where each mapping key starts
+    """The data of a card and its text; positions are read from the text on first use."""
+
+    __slots__ = ("_keys", "_positions", "data", "text")
+
+    def __init__(self, data: Any, text: str) -> None:
+        self.data = data
+        self.text = text
+        self._positions: dict[Loc, Position] | None = None
+        self._keys: dict[Loc, Position] = {}
+
+    @property
+    def positions(self) -> dict[Loc, Position]:
+        """Where each value starts."""
+        if self._positions is None:
+            self._positions = {}
+            _read(self.text, self._positions, self._keys)
+        return self._positions
+
+    @property
+    def keys(self) -> dict[Loc, Position]:
+        """Where each mapping key starts."""
+        self.positions  # noqa: B018 -- fills both
+        return self._keys
 
     def position(self, loc: Loc, key: bool = False) -> Position:
         """Position of the deepest known prefix of `loc` (pydantic locs may add type tags)."""
+        positions, keys = self.positions, self._keys
         for end in range(len(loc), -1, -1):
             prefix = tuple(loc[:end])
-            found = (self.keys.get(prefix) if key else None) or self.positions.get(prefix)
+            found = (keys.get(prefix) if key else None) or positions.get(prefix)
             if found is not None:
                 return found
         return Position(1, 1)
@@ -76,9 +105,13 @@ def parse_yaml(text: str) -> YamlDocument:
 
     Events, not libyaml's composer: the composer recurses once per nesting level and crashes
     the interpreter on ~40,000 nested `[`; here the depth is checked as each level opens."""
+    return YamlDocument(_read(text, None, None), text)
+
+
+def _read(text: str, positions: dict | None, keys: dict | None) -> Any:
     loader = Loader(text)
     try:
-        return _compose(loader)
+        return _compose(loader, positions, keys)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         message = " ".join(
@@ -102,99 +135,109 @@ _NO_KEY = object()
 COLLECTION_TAGS = (None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 STR_TAG = "tag:yaml.org,2002:str"
 MERGE_TAG = "tag:yaml.org,2002:merge"
+# first characters of a plain scalar that may be something else than text (1, true, null...)
+RESOLVED_STARTS = frozenset(Loader.yaml_implicit_resolvers)  # None: for any first character
 
 
-@dataclass
-class _Open:
-    """A mapping or sequence being filled; for a mapping, the key waiting for its value."""
-
-    value: dict | list
-    loc: Loc
-    key: Any = _NO_KEY
+def _here(event: Any) -> tuple[int, int]:
+    return event.start_mark.line + 1, event.start_mark.column + 1
 
 
-def _compose(loader: Any) -> YamlDocument:
-    doc = YamlDocument(None, {}, {})
-    loader.get_event()  # stream start
-    if loader.check_event(yaml.StreamEndEvent):
-        return doc
-    loader.get_event()  # document start
-    stack: list[_Open] = []
+def _compose(loader: Any, positions: dict | None, keys: dict | None) -> Any:
+    """The document's data; with `positions`, also where each value and key starts.
+
+    The stack holds [container, loc, waiting key] per open collection; locs are built only
+    when positions are wanted (they cost more than the data)."""
+    get = loader.get_event
+    get()  # stream start
+    if loader.check_event(StreamEndEvent):
+        return None
+    get()  # document start
+    data: Any = None
+    stack: list[list] = []
     while True:
-        event = loader.get_event()
-        here = Position(event.start_mark.line + 1, event.start_mark.column + 1)
-        if isinstance(event, yaml.CollectionEndEvent):
+        event = get()
+        kind = type(event)
+        if kind is MappingEndEvent or kind is SequenceEndEvent:
             stack.pop()
             if stack:
                 continue
             break
-        if isinstance(event, yaml.AliasEvent):
-            raise YamlError("YAML aliases (*name) are not allowed in cards", here.line, here.col)
+        if kind is AliasEvent:
+            raise YamlError("YAML aliases (*name) are not allowed in cards", *_here(event))
         top = stack[-1] if stack else None
-        if top is not None and isinstance(top.value, dict) and top.key is _NO_KEY:
-            top.key = _key(event, top, here, loader, doc)
+        if top is not None and type(top[0]) is dict and top[2] is _NO_KEY:
+            top[2] = _key(event, top, len(stack), loader, keys)
             continue
-        collection = not isinstance(event, yaml.ScalarEvent)
-        if collection:
+        if kind is ScalarEvent:
+            value = _scalar(event, loader)
+        else:
             if event.tag not in COLLECTION_TAGS:
-                message = f"YAML tag {event.tag} is not allowed in cards"
-                raise YamlError(message, here.line, here.col)
-            value: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
-        else:
-            value = _scalar(event, here, loader)
+                raise YamlError(f"YAML tag {event.tag} is not allowed in cards", *_here(event))
+            value = {} if kind is MappingStartEvent else []
+        if len(stack) > MAX_DEPTH:
+            raise YamlError(f"nested deeper than {MAX_DEPTH} levels", *_here(event))
+        loc: Loc | None = None
         if top is None:
-            loc: Loc = ()
-            doc.data = value
-        elif isinstance(top.value, list):
-            loc = top.loc + (len(top.value),)
-            top.value.append(value)
+            data = value
+            if positions is not None:
+                loc = ()
+        elif type(top[0]) is list:
+            if positions is not None:
+                loc = top[1] + (len(top[0]),)
+            top[0].append(value)
         else:
-            loc = top.loc + (top.key,)
-            top.value[top.key] = value
-            top.key = _NO_KEY
-        if len(loc) > MAX_DEPTH:
-            raise YamlError(f"nested deeper than {MAX_DEPTH} levels", here.line, here.col)
-        doc.positions[loc] = here
-        if collection:
-            stack.append(_Open(value, loc))
+            if positions is not None:
+                loc = top[1] + (top[2],)
+            top[0][top[2]] = value
+            top[2] = _NO_KEY
+        if positions is not None:
+            positions[loc] = Position(*_here(event))
+        if kind is not ScalarEvent:
+            stack.append([value, loc, _NO_KEY])
         elif top is None:
             break  # the document is one scalar
-    loader.get_event()  # document end
-    if not loader.check_event(yaml.StreamEndEvent):
-        mark = loader.get_event().start_mark
+    get()  # document end
+    if not loader.check_event(StreamEndEvent):
         raise YamlError(
-            "invalid YAML: expected a single document but found another document",
-            mark.line + 1,
-            mark.column + 1,
+            "invalid YAML: expected a single document but found another document", *_here(get())
         )
-    return doc
+    return data
 
 
-def _key(event: Any, mapping: _Open, here: Position, loader: Any, doc: YamlDocument) -> Any:
+def _key(event: Any, mapping: list, depth: int, loader: Any, keys: dict | None) -> Any:
     """The mapping key of `event`: a plain scalar, not a merge key, not seen before."""
-    if not isinstance(event, yaml.ScalarEvent):
-        raise YamlError("mapping keys must be plain scalars", here.line, here.col)
+    if type(event) is not ScalarEvent:
+        raise YamlError("mapping keys must be plain scalars", *_here(event))
     tag = _tag(event, loader)
     if tag == MERGE_TAG:
-        raise YamlError("YAML merge keys (<<) are not allowed in cards", here.line, here.col)
-    key = _scalar(event, here, loader, tag)
+        raise YamlError("YAML merge keys (<<) are not allowed in cards", *_here(event))
+    key = _scalar(event, loader, tag)
     if not isinstance(key, str | int | float | bool) and key is not None:
-        raise YamlError("mapping keys must be plain scalars", here.line, here.col)
-    if key in mapping.value:
-        raise YamlError(f"duplicate key '{key}'", here.line, here.col)
-    if len(mapping.loc) >= MAX_DEPTH:
-        raise YamlError(f"nested deeper than {MAX_DEPTH} levels", here.line, here.col)
-    doc.keys[mapping.loc + (key,)] = here
+        raise YamlError("mapping keys must be plain scalars", *_here(event))
+    if key in mapping[0]:
+        raise YamlError(f"duplicate key '{key}'", *_here(event))
+    if depth > MAX_DEPTH:
+        raise YamlError(f"nested deeper than {MAX_DEPTH} levels", *_here(event))
+    if keys is not None:
+        keys[mapping[1] + (key,)] = Position(*_here(event))
     return key
 
 
 def _tag(event: Any, loader: Any) -> str:
-    if event.tag is None or event.tag == "!":
-        return loader.resolve(yaml.ScalarNode, event.value, event.implicit)
-    return event.tag
+    tag = event.tag
+    if tag is None or tag == "!":
+        implicit = event.implicit
+        if not implicit[0]:  # quoted: text
+            return STR_TAG
+        value = event.value
+        if value[:1] not in RESOLVED_STARTS and None not in RESOLVED_STARTS:
+            return STR_TAG
+        return loader.resolve(yaml.ScalarNode, value, implicit)
+    return tag
 
 
-def _scalar(event: Any, here: Position, loader: Any, tag: str | None = None) -> Any:
+def _scalar(event: Any, loader: Any, tag: str | None = None) -> Any:
     tag = tag or _tag(event, loader)
     if tag == STR_TAG:
         return event.value
@@ -204,7 +247,7 @@ def _scalar(event: Any, here: Position, loader: Any, tag: str | None = None) -> 
     except (yaml.YAMLError, ValueError, OverflowError) as error:
         # ValueError: an integer over Python's 4300-digit limit, a date such as 2024-13-45
         problem = getattr(error, "problem", None) or str(error)
-        raise YamlError(f"invalid value: {problem}", here.line, here.col) from None
+        raise YamlError(f"invalid value: {problem}", *_here(event)) from None
     if isinstance(value, float):
         return Figure(value, event.value)  # keep the digits as written: 2.300, not 2.3
     return value
