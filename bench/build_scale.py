@@ -1,17 +1,20 @@
-"""Build-time benchmark: synthetic catalogs of 1,000 and 5,000 cards.
+"""Build-time benchmark: synthetic catalogs of 1,000, 5,000 and 10,000 cards.
 
-Measures, side by side in one run:
+Measures, side by side in one run (the two builds of a size in turn, --rounds times):
 - `mkdocs build` with the zoo plugin generating every page from the cards;
 - `mkdocs build` of the same pages pre-rendered as plain Markdown files (no plugin);
-- `zoo check` on the same cards, reported per 1,000 cards.
-The ratio plugin/plain is the plugin's overhead; the absolute times show how the build scales.
+- the peak memory (RSS) of each build; `zoo check` on the same cards, per 1,000 cards.
+The ratios plugin/plain are the plugin's overhead (targets: time <= 1.10x, memory <= 1.5x);
+the absolute times show how the build scales (target: 10,000 cards under 150 s).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -97,17 +100,22 @@ def prerender(cards: Path, docs: Path) -> None:
         path.write_text(render(ROOT / "templates", page.template, **page.context))
 
 
-def timed(command: list[str | Path], cwd: Path, ok: tuple[int, ...] = (0,)) -> float:
+def timed(command: list[str | Path], cwd: Path, ok: tuple[int, ...] = (0,)) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of one command."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    started = time.perf_counter()
-    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, env=env)
-    elapsed = time.perf_counter() - started
-    if result.returncode not in ok:
-        sys.exit(f"bench: {command[0]} failed:\n{result.stderr[-2000:]}")
-    return elapsed
+    with tempfile.TemporaryFile() as output:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, stdout=output, stderr=output, env=env)
+        _, status, usage = os.wait4(process.pid, 0)  # this child's own peak memory
+        elapsed = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode not in ok:
+            output.seek(0)
+            sys.exit(f"bench: {command[0]} failed:\n{output.read().decode()[-2000:]}")
+    return elapsed, usage.ru_maxrss / 1024
 
 
-def run(count: int, work: Path) -> dict[str, float]:
+def run(count: int, work: Path, rounds: int, keep: Path | None) -> dict[str, float]:
     cards = work / "cards"
     write_catalog(cards, count)
     zoo = work / "zoo"
@@ -117,42 +125,63 @@ def run(count: int, work: Path) -> dict[str, float]:
     shutil.copytree(ROOT / "docs", plain / "docs")
     (plain / "mkdocs.yml").write_text(config_text(None))
     prerender(cards, plain / "docs")
-    times = {
-        "zoo": timed([BIN / "mkdocs", "build", "-q"], zoo),
-        "plain": timed([BIN / "mkdocs", "build", "-q"], plain),
-        "check": timed([BIN / "zoo", "check", "--cards", cards], work, ok=(0, 1)),
-    }
+    builds: dict[str, list[tuple[float, float]]] = {"zoo": [], "plain": []}
+    for _ in range(rounds):  # in turn, so other work on the machine slows both alike
+        for name, project in (("zoo", zoo), ("plain", plain)):
+            builds[name].append(timed([BIN / "mkdocs", "build", "-q"], project))
+    result = {"cards": count}
+    for name, runs in builds.items():
+        result[name] = statistics.median(seconds for seconds, _ in runs)
+        result[f"{name}_mib"] = statistics.median(mib for _, mib in runs)
+    result["check"] = timed([BIN / "zoo", "check", "--cards", cards], work, ok=(0, 1))[0]
     # what a reader's browser loads on the first search
-    times["index"] = (zoo / "site" / "search" / "search_index.json").stat().st_size / 1e6
-    return times
+    result["index"] = (zoo / "site" / "search" / "search_index.json").stat().st_size / 1e6
+    if keep is not None:
+        shutil.rmtree(keep, ignore_errors=True)
+        shutil.move(zoo / "site", keep)
+    return result
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000, 10000])
+    parser.add_argument("--rounds", type=int, default=1, help="builds of each kind per size")
+    parser.add_argument("--keep-site", type=Path, help="keep the zoo site of the last size here")
+    parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
     table = Table(title="Site build, synthetic catalogs")
     for column in (
         "cards",
         "zoo build (s)",
         "pre-rendered build (s)",
-        "ratio",
+        "time ratio",
+        "zoo peak (MiB)",
+        "pre-rendered peak (MiB)",
+        "memory ratio",
         "zoo check / 1k (s)",
         "search index (MB)",
     ):
         table.add_column(column, justify="right")
+    results = []
     for count in args.sizes:
+        keep = args.keep_site if count == args.sizes[-1] else None
         with tempfile.TemporaryDirectory(prefix="zoo-bench-") as work:
-            times = run(count, Path(work))
+            result = run(count, Path(work), args.rounds, keep)
+        results.append(result)
         table.add_row(
             f"{count:,}",
-            f"{times['zoo']:.1f}",
-            f"{times['plain']:.1f}",
-            f"{times['zoo'] / times['plain']:.2f}",
-            f"{times['check'] / count * 1000:.2f}",
-            f"{times['index']:.2f}",
+            f"{result['zoo']:.1f}",
+            f"{result['plain']:.1f}",
+            f"{result['zoo'] / result['plain']:.2f}",
+            f"{result['zoo_mib']:.0f}",
+            f"{result['plain_mib']:.0f}",
+            f"{result['zoo_mib'] / result['plain_mib']:.2f}",
+            f"{result['check'] / count * 1000:.2f}",
+            f"{result['index']:.2f}",
         )
-    Console().print(table)
+    Console(width=max(Console().width, 130)).print(table)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
 
 
 if __name__ == "__main__":
