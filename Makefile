@@ -25,9 +25,10 @@ $(NODE_STAMP): package.json package-lock.json
 vendor: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m generator.site.vendor
 
-# Chromium for the browser tests (Debian's package; we run as root)
+# Chromium for the browser tests and Node for the catalog's JS tests (Debian's packages; we run as root)
 browser:
 	command -v chromium >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
+	command -v node >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y nodejs)
 
 ## Convert the real models of the catalog to OpenVINO IR (once; later runs skip current IRs)
 models: $(STAMP)

@@ -16,7 +16,7 @@ import yaml
 from playwright.sync_api import Browser, Page, expect
 
 from conftest import ROOT, mkdocs_build, site_config, write_card
-from generator.validation.results import ValidationResult, write_report
+from generator.validation.results import Speed, ValidationResult, write_report
 from local_site import free_port, serve_site, wait_ready, watched_page
 
 ARTIFACTS = ROOT / "artifacts"
@@ -110,8 +110,11 @@ def result(name: str, precision: str, device: str, status: str) -> ValidationRes
     )
 
 
+# measured speed: the catalog's Latency column shows the fastest run's median latency
+SPEED = Speed(hint="THROUGHPUT", requests=2, seconds=10.0, inferences=1002,
+              latency_median_ms=19.88, latency_p90_ms=21.5, throughput_fps=100.2)  # fmt: skip
 RESULTS = [
-    result("person-detector-small", "FP32", "CPU", "passed"),
+    result("person-detector-small", "FP32", "CPU", "passed").model_copy(update={"speed": SPEED}),
     result("person-detector-large", "FP32", "CPU", "passed"),
     result("face-detector-tiny", "FP16", "CPU", "failed"),
     result("face-detector-tiny", "FP16", "GPU", "passed"),
@@ -190,7 +193,9 @@ def test_catalog_lists_every_model_with_its_figures(page: Page, small_site: str)
         "Finds pedestrians in street scenes, fast enough for a CPU.",
     ]
     assert cells[2:] == ["Object Detection", "person", "PyTorch", "Apache-2.0", "2.5", "1.2",
-                         "mAP 80.5%", "FP32, FP16", "✔ CPU FP32"]  # fmt: skip
+                         "mAP 80.5% COCO", "19.88 CPU FP32", "FP32, FP16",
+                         "✔ CPU FP32"]  # fmt: skip
+    assert row_cells(page, "person-detector-large")[9] == "not measured"
     assert row_cells(page, "face-detector-tiny")[-1] == "✘ CPU FP16 ✔ GPU FP16"
     assert row_cells(page, "evil-model")[4:9] == [
         "-",
@@ -419,6 +424,8 @@ def test_compare_view(page: Page, small_site: str) -> None:
     assert table["mAP · COCO"] == ["80.5%", "-"]
     assert table["AP · WIDER"] == ["-", "70.1%"]
     assert table["License"] == ["Apache-2.0", "MIT"]
+    assert table["License class"] == ["unknown", "unknown"]  # generator/cards/license_class.py
+    assert table["Latency (ms), measured"] == ["19.88 ms, 100.2 FPS (CPU FP32)", "not measured"]
     assert table["Inputs"] == ["image: [1, 3, 320, 544] NCHW f32 BGR",
                                "input: [1, 128, 128, 3] NHWC f32 RGB"]  # fmt: skip
     assert table["Outputs"] == ["boxes: [1, 1, 200, 7] f32", "-"]
@@ -454,33 +461,49 @@ def chart_points(page: Page) -> list[str]:
     )
 
 
+def chart_choices(page: Page) -> list[str]:
+    return page.locator("#zoo-chart-metric option").all_inner_texts()
+
+
 def test_chart_follows_the_filter_and_opens_model_pages(page: Page, small_site: str) -> None:
     open_catalog(page, small_site)
-    # models with both GFLOPs and an accuracy figure, in GFLOPs order
-    assert chart_points(page) == ["face-detector-tiny", "person-detector-small",
-                                  "vehicle-classifier", "person-detector-large"]  # fmt: skip
-    caption = page.locator("#zoo-chart-caption")
-    expect(caption).to_contain_text("for 4 models (2 without both")
-    expect(caption).to_contain_text("lower-is-better figures such as error rates are not accuracy")
-    page.get_by_label("Vertical axis").select_option(label="CER")
-    assert chart_points(page) == ["text-reader"]
-    expect(caption).not_to_contain_text("lower-is-better")
-    page.get_by_label("Vertical axis").select_option(index=0)
-    facet(page, "task", "detection").check()
-    assert chart_points(page) == ["face-detector-tiny", "person-detector-small",
-                                  "person-detector-large"]  # fmt: skip
-    page.get_by_label("Vertical axis").select_option(label="mAP")
+    # one metric on one dataset at a time: the fullest first; every choice has points
+    assert chart_choices(page) == [
+        "mAP on COCO (%): 2 models", "AP on WIDER (%): 1 model", "CER on ICDAR (%): 1 model",
+        "top-1 on ImageNet (%): 1 model", "MParams: 5 models",
+    ]  # fmt: skip
     assert chart_points(page) == ["person-detector-small", "person-detector-large"]
-    expect(page).to_have_url(re.compile(r"y=metric%3AmAP"))
+    caption = page.locator("#zoo-chart-caption")
+    expect(caption).to_contain_text("mAP on COCO (%) against GFLOPs, 2 models (4 without both")
+    expect(caption).to_contain_text("higher is better")
+    axes = "document.querySelector('.zoo-catalog__plot').uplot.axes.map((a) => a.label)"
+    assert page.evaluate(axes) == ["GFLOPs (log scale)", "mAP on COCO (%), higher is better"]
+    page.get_by_label("Vertical axis").select_option(label="CER on ICDAR (%): 1 model")
+    assert chart_points(page) == ["text-reader"]
+    expect(caption).to_contain_text("lower is better")
+    facet(page, "task", "detection").check()
+    assert chart_choices(page) == [
+        "mAP on COCO (%): 2 models", "AP on WIDER (%): 1 model", "MParams: 3 models",
+    ]  # fmt: skip
+    assert chart_points(page) == ["person-detector-small", "person-detector-large"]
+    page.get_by_label("Vertical axis").select_option(label="AP on WIDER (%): 1 model")
+    assert chart_points(page) == ["face-detector-tiny"]
+    expect(page).to_have_url(re.compile(r"y=metric%3AAP%7CWIDER%7C%25"))
     facet(page, "task", "text_recognition").check()
     facet(page, "task", "detection").uncheck()
+    assert chart_choices(page) == ["CER on ICDAR (%): 1 model", "MParams: 1 model"]
+    assert chart_points(page) == ["text-reader"]
+    facet(page, "task", "text_recognition").uncheck()
+    page.get_by_label("Search names, descriptions and tags").fill("evil")
     assert chart_points(page) == []
     expect(page.locator(".zoo-catalog__plot")).to_be_hidden()  # no empty axes
-    expect(page.locator("#zoo-chart-caption")).to_contain_text("for 0 models (1 without both")
-    page.get_by_label("Vertical axis").select_option(label="MParams")
-    facet(page, "task", "text_recognition").uncheck()
+    expect(caption).to_contain_text("nothing to chart")
+    page.get_by_label("Search names, descriptions and tags").fill("")
+    page.get_by_label("Vertical axis").select_option(label="MParams: 5 models")
     assert len(chart_points(page)) == 5  # evil-model has no GFLOPs
     assert page.locator(".zoo-catalog__plot canvas").count() >= 1
+    assert page.evaluate(axes) == ["GFLOPs (log scale)", "MParams (log scale)"]
+    assert page.evaluate("document.querySelector('.zoo-catalog__plot').uplot.scales.y.distr") == 3
 
     page.locator(".zoo-catalog__plot").scroll_into_view_if_needed()
     where = page.evaluate(
@@ -494,7 +517,8 @@ def test_chart_follows_the_filter_and_opens_model_pages(page: Page, small_site: 
         "vehicle-classifier",
     )
     page.mouse.move(where["x"], where["y"])
-    expect(page.locator(".zoo-catalog__tip")).to_have_text("vehicle-classifier: 10 GFLOPs, 5")
+    tip = page.locator(".zoo-catalog__tip")
+    expect(tip).to_have_text("vehicle-classifier: 10 GFLOPs, 5 MParams")
     page.mouse.click(where["x"], where["y"])
     expect(page).to_have_url(f"{small_site}models/vehicle-classifier/")
     expect(page.locator("article h1")).to_have_id("vehicle-classifier")

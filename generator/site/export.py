@@ -11,34 +11,41 @@ from generator.cards.catalog import CardSource, Catalog
 from generator.cards.schema import card_json_schema
 from generator.cards.vocab import task_title
 from generator.safe_text import csv_cell
-from generator.site.pages import model_page_path
+from generator.site.view_model import (
+    license_class_of,
+    model_view,
+    page_url,
+    shown_metric,
+    validation_view,
+)
 from generator.validation.results import ValidationResult
 
 CSV_COLUMNS = (
-    "name", "task", "task_title", "tags", "framework", "license", "gflops", "mparams",
-    "metric", "metric_value", "metric_unit", "metric_dataset", "precisions", "year",
-    "part_of", "files", "page",
+    "name", "task", "task_title", "tags", "framework", "license", "license_class", "gflops",
+    "mparams", "metric", "metric_value", "metric_unit", "metric_dataset", "metric_better",
+    "precisions", "year", "part_of", "files", "page",
 )  # fmt: skip
 
 
-def page_url(source: CardSource) -> str:
-    return model_page_path(source.name).removesuffix("index.md")
-
-
 def catalog_records(catalog: Catalog, results: Sequence[ValidationResult] = ()) -> list[dict]:
-    """Every card as JSON data, plus its page URL (relative to the site root) and validation."""
-    validation: dict[str, list[dict]] = {}
+    """Every card as JSON data, plus its page URL (relative to the site root), validation and
+    the display values of the view model (`view`), which the catalog page shows as they are."""
+    by_model: dict[str, list[ValidationResult]] = {}
     for result in results:
-        validation.setdefault(result.name, []).append(
-            result.model_dump(mode="json", include={"device", "precision", "status", "checked_at"})
-        )
-    return [card_record(source, validation.get(source.name, [])) for source in catalog.cards]
+        by_model.setdefault(result.name, []).append(result)
+    records = []
+    for source in catalog.cards:
+        own = by_model.get(source.name, [])
+        record = card_record(source, validation_view(own))
+        record["view"] = model_view(source, own)
+        records.append(record)
+    return records
 
 
 def card_record(source: CardSource, validation: list[dict] | None = None) -> dict:
     record = source.card.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
     record["task_title"] = task_title(source.card.task)
-    record["page"] = page_url(source)
+    record["page"] = page_url(source.name)
     record["validation"] = validation or []
     return record
 
@@ -49,13 +56,16 @@ def info_json(sources: Sequence[CardSource]) -> str:
 
 
 def models_json(catalog: Catalog, results: Sequence[ValidationResult] = ()) -> str:
+    """Compact (no indentation, no spaces): the catalog page downloads it on every visit."""
     records = catalog_records(catalog, results)
-    return json.dumps({"count": len(catalog.cards), "models": records}, indent=1)
+    data = {"count": len(catalog.cards), "models": records}
+    return json.dumps(data, separators=(",", ":"))
 
 
 def models_csv(sources: Sequence[CardSource]) -> str:
     """models.csv and `zoo info --format csv`: one row per card with the figures a spreadsheet
-    wants. A text cell that would start a formula gets a leading `'` (see csv_cell)."""
+    wants; the metric is the one the catalog's row shows (view_model.shown_metric). A text
+    cell that would start a formula gets a leading `'` (see csv_cell)."""
     out = io.StringIO()
     # text quoted (a \r inside would otherwise end the row), figures bare: numbers to a spreadsheet
     writer = csv.DictWriter(out, CSV_COLUMNS, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
@@ -63,7 +73,7 @@ def models_csv(sources: Sequence[CardSource]) -> str:
     for source in sources:
         card = source.card
         complexity = card.complexity
-        first = card.accuracy[0] if card.accuracy else None
+        first = shown_metric(card)  # the figure the catalog's row shows
         text = {
             "name": card.name,
             "task": card.task,
@@ -71,13 +81,15 @@ def models_csv(sources: Sequence[CardSource]) -> str:
             "tags": ";".join(card.tags),
             "framework": card.framework or "",
             "license": card.license.id if card.license else "",
+            "license_class": license_class_of(card.license.id if card.license else None),
             "metric": first.metric if first else "",
             "metric_unit": (first.unit or "") if first else "",
             "metric_dataset": (first.dataset or "") if first else "",
+            "metric_better": first.better if first else "",
             "precisions": ";".join(card.precisions),
             "part_of": card.part_of or "",
             "files": ";".join(entry.name for entry in card.files),
-            "page": page_url(source),
+            "page": page_url(card.name),
         }
         figures = {
             "gflops": complexity.gflops if complexity else None,

@@ -17,6 +17,7 @@ from generator.cards.license_class import license_class
 from generator.cards.links import links
 from generator.cards.schema import Citation, FileEntry, Metric, Speed
 from generator.cards.vocab import TASKS, TaskInfo
+from generator.site.view_model import model_page
 from generator.validation.complexity import rule_table
 from generator.validation.conventions import CONVENTIONS, DEFAULT_CONVENTION
 from generator.validation.ir_compare import shape_text
@@ -63,7 +64,7 @@ class CitationEntry:
 
 
 def model_page_path(name: str) -> str:
-    return f"models/{name}/index.md"
+    return model_page(name)
 
 
 @dataclass

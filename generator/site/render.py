@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from generator.cards.vocab import FRAMEWORKS, task_title
 from generator.site.card_markdown import escape_text, render_block, render_inline
+from generator.site.view_model import model_page, status_glyph
 
 # the default templates: packaged in the wheel (mapped from the top-level templates/ at build
 # time), or that folder itself in a checkout
@@ -84,8 +85,9 @@ def environment(templates: Path | None = None) -> jinja2.Environment:
         shape=shape,
         size=size,
         task_title=task_title,
+        model_page=model_page,
     )
-    env.globals.update(frameworks=FRAMEWORKS)
+    env.globals.update(frameworks=FRAMEWORKS, status_glyph=status_glyph)
     return env
 
 
