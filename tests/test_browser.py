@@ -240,6 +240,8 @@ def test_search_matches_names_descriptions_and_tags(
         ("framework", "tflite", ["face-detector-tiny"]),
         ("license", "GPL-3.0-only", ["person-detector-large"]),
         ("license", "", ["evil-model"]),  # not given
+        ("license_class", "copyleft", ["person-detector-large"]),  # GPL-3.0-only
+        ("license_class", "unknown", ["evil-model"]),
         ("precision", "FP16", ["face-detector-tiny", "person-detector-small"]),
         ("device", "CPU", ["person-detector-large", "person-detector-small"]),  # passed only
         ("device", "GPU", ["face-detector-tiny"]),
@@ -424,7 +426,7 @@ def test_compare_view(page: Page, small_site: str) -> None:
     assert table["mAP · COCO"] == ["80.5%", "-"]
     assert table["AP · WIDER"] == ["-", "70.1%"]
     assert table["License"] == ["Apache-2.0", "MIT"]
-    assert table["License class"] == ["unknown", "unknown"]  # generator/cards/license_class.py
+    assert table["License class"] == ["permissive", "permissive"]
     assert table["Latency (ms), measured"] == ["19.88 ms, 100.2 FPS (CPU FP32)", "not measured"]
     assert table["Inputs"] == ["image: [1, 3, 320, 544] NCHW f32 BGR",
                                "input: [1, 128, 128, 3] NHWC f32 RGB"]  # fmt: skip

@@ -8,11 +8,11 @@ import json
 from collections.abc import Sequence
 
 from generator.cards.catalog import CardSource, Catalog
+from generator.cards.license_class import license_class
 from generator.cards.schema import card_json_schema
 from generator.cards.vocab import task_title
 from generator.safe_text import csv_cell
 from generator.site.view_model import (
-    license_class_of,
     model_view,
     page_url,
     shown_metric,
@@ -81,7 +81,7 @@ def models_csv(sources: Sequence[CardSource]) -> str:
             "tags": ";".join(card.tags),
             "framework": card.framework or "",
             "license": card.license.id if card.license else "",
-            "license_class": license_class_of(card.license.id if card.license else None),
+            "license_class": license_class(card.license.id if card.license else None),
             "metric": first.metric if first else "",
             "metric_unit": (first.unit or "") if first else "",
             "metric_dataset": (first.dataset or "") if first else "",

@@ -7,13 +7,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from generator.cards.catalog import CardSource
+from generator.cards.license_class import license_class
 from generator.cards.schema import Card, Metric
-from generator.cards.vocab import FRAMEWORKS, task_title
+from generator.cards.vocab import FRAMEWORKS
 from generator.validation.results import ValidationResult
 
 STATUS_GLYPHS = {"passed": "✔", "failed": "✘", "error": "!", "skipped": "–"}
-NOT_MEASURED = "not measured"
-NO_ACCURACY = "no accuracy published"
 
 
 def status_glyph(status: str) -> str:
@@ -36,36 +35,26 @@ def figure_text(value: float | None) -> str | None:
     return None if value is None else str(value)
 
 
-def main_metric(card: Card) -> Metric | None:
-    """The figure a model is ranked by as "accuracy": its first higher-is-better one.
+def main_index(card: Card) -> int | None:
+    """Which figure a model is ranked by as "accuracy": its first higher-is-better one.
     An error rate (better: lower) is shown but never ranked, filtered or charted as accuracy."""
-    return next((metric for metric in card.accuracy if metric.better == "higher"), None)
+    return next((i for i, metric in enumerate(card.accuracy) if metric.better == "higher"), None)
+
+
+def shown_index(card: Card) -> int | None:
+    """The one figure a list row shows: the main metric, else the card's first figure."""
+    main = main_index(card)
+    return main if main is not None else (0 if card.accuracy else None)
 
 
 def shown_metric(card: Card) -> Metric | None:
-    """The one figure a list row shows: the main metric, else the card's first figure."""
-    return main_metric(card) or (card.accuracy[0] if card.accuracy else None)
+    index = shown_index(card)
+    return None if index is None else card.accuracy[index]
 
 
-def metric_view(metric: Metric) -> dict:
-    """A metric as every view prints it: the figure as written, its unit, dataset, direction."""
-    return {
-        "metric": metric.metric,
-        "dataset": metric.dataset,
-        "unit": metric.unit or "",
-        "value": float(metric.value),
-        "text": str(metric.value) + (metric.unit or ""),
-        "better": metric.better,
-    }
-
-
-def license_class_of(expression: str | None) -> str:
-    """permissive, copyleft, non-commercial or unknown (generator/cards/license_class.py)."""
-    try:
-        from generator.cards.license_class import license_class
-    except ImportError:  # until that module lands: no class is known
-        return "unknown"
-    return license_class(expression)
+def metric_text(metric: Metric) -> str:
+    """A metric's figure as every view prints it: as written, with its unit (39.30%)."""
+    return str(metric.value) + (metric.unit or "")
 
 
 def speed_view(results: Iterable[ValidationResult]) -> dict | None:
@@ -108,27 +97,24 @@ def validation_view(results: Sequence[ValidationResult]) -> list[dict]:
 
 
 def model_view(source: CardSource, results: Sequence[ValidationResult] = ()) -> dict:
-    """Every display value of one model, computed here only."""
+    """Every display value of one model, computed here only. Compact, as models.json carries it
+    beside the card data: a missing value is left out, `main` and `shown` index `accuracy`
+    (whose figures as written are `figures`)."""
     card = source.card
     complexity = card.complexity
-    main = main_metric(card)
-    shown = shown_metric(card)
-    license_id = card.license.id if card.license else ""
-    return {
-        "task_title": task_title(card.task),
-        "framework_title": FRAMEWORKS.get(card.framework, card.framework or ""),
-        "page": page_url(card.name),
-        "gflops_text": figure_text(complexity.gflops if complexity else None),
-        "mparams_text": figure_text(complexity.mparams if complexity else None),
-        # the figure ranked, filtered and charted as accuracy; `shown` is what the row prints
-        "main": metric_view(main) if main else None,
-        "shown": metric_view(shown) if shown else None,
-        "metrics": [metric_view(metric) for metric in card.accuracy],
-        "license_class": license_class_of(license_id or None),
-        "status": validation_view(results),
+    view: dict = {
+        "gflops": figure_text(complexity.gflops if complexity else None),
+        "mparams": figure_text(complexity.mparams if complexity else None),
+        "framework": FRAMEWORKS.get(card.framework, card.framework) if card.framework else None,
+        "license_class": license_class(card.license.id if card.license else None),
+        # `main`: ranked, filtered and charted as accuracy; `shown`: what a list row prints
+        "main": main_index(card),
+        "shown": shown_index(card),
+        "figures": [metric_text(metric) for metric in card.accuracy],
         "speed": speed_view(results),
         "published_speed": [
             f"{speed.value} {speed.unit}" + (f" ({speed.device})" if speed.device else "")
             for speed in card.speed
         ],
     }
+    return {key: value for key, value in view.items() if value is not None and value != []}

@@ -5,7 +5,7 @@ import { test } from "node:test";
 
 import { MPARAMS, chartChoices, chartPoints, pickChoice, spread } from "../../generator/static/javascripts/catalog/chartdata.js";
 import { prepare } from "../../generator/static/javascripts/catalog/state.js";
-import { BASE, models } from "./fixtures.mjs";
+import { BASE, models, record } from "./fixtures.mjs";
 
 test("choices: each metric on its dataset, fullest first, MParams last; none without points", () => {
   const all = models();
@@ -36,11 +36,10 @@ test("eight models at equal GFLOPs and close figures show as eight points", () =
   // the shipped re-identification models: Rank-1 on Market-1501 at four GFLOPs figures
   const figures = [[0.174, 84.3], [1.993, 95.9], [0.564, 92.7], [1.17, 94.7], [1.993, 96.2],
     [1.17, 94.8], [0.564, 92.9], [0.174, 86.1]];
-  const all = figures.map(([gflops, rank1], i) => prepare({
-    name: `reid-${i}`, task: "reidentification", page: `models/reid-${i}/`,
-    complexity: { gflops: gflops, mparams: 1 },
-    view: { gflops_text: String(gflops), metrics: [{ metric: "Rank-1", dataset: "Market-1501", unit: "%", value: rank1, text: `${rank1}%`, better: "higher" }] },
-  }, i, BASE));
+  const all = figures.map(([gflops, rank1], i) => prepare(record(`reid-${i}`, "reidentification",
+    { complexity: { gflops: gflops, mparams: 1 } },
+    { metrics: [[{ metric: "Rank-1", dataset: "Market-1501", unit: "%", value: rank1 }, `${rank1}%`]] },
+  ), i, BASE));
   const matches = all.map((m) => m.index);
   const choice = chartChoices(all, matches)[0];
   const width = 900;

@@ -3,33 +3,34 @@ import { prepare } from "../../generator/static/javascripts/catalog/state.js";
 
 export const BASE = new URL("https://zoo.example/");
 
+// [card's accuracy entry, the figure as written]
 function metric(name, value, text, dataset, unit = "%", better = "higher") {
-  return { metric: name, dataset: dataset, unit: unit, value: value, text: text, better: better };
+  return [{ metric: name, dataset: dataset, unit: unit, value: value, better: better }, text];
 }
 
-function record(name, task, extra, view) {
+export function record(name, task, extra, view) {
   const metrics = view.metrics || [];
-  const main = metrics.find((m) => m.better === "higher") || null;
+  const main = metrics.findIndex(([m]) => m.better === "higher");
+  const figures = { main: main, shown: main >= 0 ? main : 0, figures: metrics.map(([, text]) => text) };
+  if (main < 0) delete figures.main;
+  if (!metrics.length) delete figures.shown;
+  const { metrics: _, ...rest } = view;
   return {
     name: name,
     task: task,
+    task_title: task,
     description: `The ${name} model`,
     tags: [],
     page: `models/${name}/`,
     validation: [],
+    accuracy: metrics.map(([m]) => m),
     ...extra,
     view: {
-      task_title: task,
-      framework_title: "",
-      page: `models/${name}/`,
-      gflops_text: extra.complexity ? String(extra.complexity.gflops) : null,
-      mparams_text: extra.complexity ? String(extra.complexity.mparams) : null,
+      gflops: extra.complexity ? String(extra.complexity.gflops) : undefined,
+      mparams: extra.complexity ? String(extra.complexity.mparams) : undefined,
       license_class: "unknown",
-      metrics: metrics,
-      main: main,
-      shown: main || metrics[0] || null,
-      speed: null,
-      ...view,
+      ...figures,
+      ...rest,
     },
   };
 }

@@ -24,9 +24,9 @@ export function chartChoices(models, matches) {
     const m = models[i];
     if (!positive(m.numbers.gflops)) continue;
     const seen = new Set();
-    for (const metric of m.view.metrics || []) {
+    for (const metric of m.metrics) {
       const key = metricKey(metric);
-      if (seen.has(key) || typeof metric.value !== "number") continue;
+      if (seen.has(key) || metric.value === null) continue;
       seen.add(key); // a model is one point per choice
       add(key, () => describe(metric));
     }
@@ -72,18 +72,18 @@ export function chartPoints(models, matches, choice) {
     if (choice.key === MPARAMS) {
       if (positive(m.numbers.mparams)) {
         y = m.numbers.mparams;
-        yText = m.view.mparams_text + " MParams";
+        yText = m.view.mparams + " MParams";
       }
     } else {
-      const metric = (m.view.metrics || []).find((f) => metricKey(f) === choice.key);
-      if (metric && typeof metric.value === "number") {
+      const metric = m.metrics.find((f) => metricKey(f) === choice.key);
+      if (metric && metric.value !== null) {
         y = metric.value;
         yText = `${choice.metric}${choice.dataset ? " on " + choice.dataset : ""}: ${metric.text}`;
       }
     }
     if (y === null) continue;
     points.push({ name: m.name, url: m.url, x: m.numbers.gflops, y: y, shownX: m.numbers.gflops,
-      xText: m.view.gflops_text + " GFLOPs", yText: yText });
+      xText: m.view.gflops + " GFLOPs", yText: yText });
   }
   points.sort((a, b) => a.x - b.x || a.y - b.y || (a.name < b.name ? -1 : 1));
   return points;

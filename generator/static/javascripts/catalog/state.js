@@ -45,15 +45,25 @@ export function prepare(raw, index, base) {
     if (result.status === "passed" && !passed.includes(result.device)) passed.push(result.device);
   }
   const framework = raw.framework || "";
+  // each accuracy figure with its text as the card wrote it (the generator's `figures`)
+  const figures = view.figures || [];
+  const metrics = (raw.accuracy || []).map((a, i) => ({
+    metric: a.metric, dataset: a.dataset || "", unit: a.unit || "", value: numeric(a.value),
+    text: figures[i], better: a.better || "higher",
+  }));
+  const main = Number.isInteger(view.main) ? metrics[view.main] || null : null;
   return {
     raw: raw,
     view: view,
     index: index,
     name: raw.name,
-    url: new URL(view.page || raw.page, base).href,
+    url: new URL(raw.page, base).href,
     text: [raw.name, raw.description || "", tags.join(" ")].join("\n").toLowerCase(),
-    taskLabel: view.task_title || raw.task,
-    frameworkLabel: view.framework_title || framework,
+    taskLabel: raw.task_title || raw.task,
+    frameworkLabel: view.framework || framework,
+    metrics: metrics,
+    main: main, // ranked, filtered and charted as accuracy: the first higher-is-better figure
+    shown: Number.isInteger(view.shown) ? metrics[view.shown] || null : null, // what a row shows
     license: license,
     values: {
       task: [raw.task],
@@ -68,7 +78,7 @@ export function prepare(raw, index, base) {
       gflops: numeric(complexity.gflops),
       mparams: numeric(complexity.mparams),
       // the main metric (first higher-is-better figure), computed by the generator
-      accuracy: view.main ? numeric(view.main.value) : null,
+      accuracy: main ? main.value : null,
       latency: view.speed ? numeric(view.speed.latency_ms) : null,
     },
     codes: {}, // facet value indexes, filled by facetIndex

@@ -67,9 +67,9 @@ export function buildRow(m, checked) {
     el("td", { text: m.values.tag.join(", ") }),
     el("td", { text: m.frameworkLabel || "-" }),
     license,
-    el("td", { class: "zoo-catalog__number", text: view.gflops_text || "-" }),
-    el("td", { class: "zoo-catalog__number", text: view.mparams_text || "-" }),
-    el("td", { class: "zoo-catalog__number" }, metricCell(view.shown)),
+    el("td", { class: "zoo-catalog__number", text: view.gflops || "-" }),
+    el("td", { class: "zoo-catalog__number", text: view.mparams || "-" }),
+    el("td", { class: "zoo-catalog__number" }, metricCell(m.shown)),
     el("td", { class: "zoo-catalog__number" }, speedCell(view.speed)),
     el("td", { text: m.values.precision.join(", ") || "-" }),
     el("td", null, validationBadges(raw.validation || [])),
@@ -80,7 +80,7 @@ export function buildRow(m, checked) {
     const text = td.textContent;
     if (text === "-" || text === "") td.classList.add("zoo-catalog__none"); // no line on a card
   });
-  if (!view.shown) cells[ACCURACY_COLUMN].classList.add("zoo-catalog__missing");
+  if (!m.shown) cells[ACCURACY_COLUMN].classList.add("zoo-catalog__missing");
   if (!view.speed) cells[ACCURACY_COLUMN + 1].classList.add("zoo-catalog__missing");
   return el("tr", null, cells);
 }
@@ -136,7 +136,7 @@ export function compareRows(models) {
   const text = (label, value) => rows.push([label, models.map((m) => el("td", { text: value(m) || "-" }))]);
   const nodes = (label, value) => rows.push([label, models.map((m) => el("td", null, value(m)))]);
   // a model without any accuracy figure says so; "-" is a figure it has not for this metric
-  const none = (m) => (m.view.metrics.length ? "-" : NO_ACCURACY);
+  const none = (m) => (m.metrics.length ? "-" : NO_ACCURACY);
   const best = (label, value, lower, show, missing) => {
     const values = models.map(value);
     const known = values.filter((v) => v !== null);
@@ -161,12 +161,12 @@ export function compareRows(models) {
     return [license.url ? safeLink(license.url, license.id) : license.id];
   });
   text("License class", (m) => m.view.license_class);
-  best("GFLOPs", (m) => m.numbers.gflops, true, (m) => m.view.gflops_text);
-  best("MParams", (m) => m.numbers.mparams, true, (m) => m.view.mparams_text);
+  best("GFLOPs", (m) => m.numbers.gflops, true, (m) => m.view.gflops);
+  best("MParams", (m) => m.numbers.mparams, true, (m) => m.view.mparams);
   text("Introduced", (m) => (m.raw.year ? String(m.raw.year) : ""));
   const metrics = [];
   for (const m of models) {
-    for (const metric of m.view.metrics) {
+    for (const metric of m.metrics) {
       const key = metric.metric + (metric.dataset ? " · " + metric.dataset : "");
       if (!metrics.some((known) => known.key === key)) {
         metrics.push({ key: key, name: metric.metric, dataset: metric.dataset, lower: metric.better === "lower" });
@@ -174,7 +174,7 @@ export function compareRows(models) {
     }
   }
   for (const wanted of metrics) {
-    const find = (m) => m.view.metrics.find((a) => {
+    const find = (m) => m.metrics.find((a) => {
       return a.metric === wanted.name && (a.dataset || null) === (wanted.dataset || null);
     });
     best(
