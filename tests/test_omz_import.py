@@ -330,6 +330,7 @@ def test_compute_row_spellings(label: str, value: str, expected: float) -> None:
         "Same as for the original model.",
         "Identical to the original model.",
         "Outputs are the same as in the original model.",
+        "Converted model has the same output like original.",
     ],
 )
 def test_same_as_original_phrasings(phrase: str) -> None:
@@ -355,6 +356,22 @@ def test_same_as_original_phrasings(phrase: str) -> None:
 def test_shapes_written_as_text(text: str, dims: list) -> None:
     spec = parse_readme(f"# m\n\n## Inputs\n\nImage, name: `x`, shape: `{text}`.\n")
     assert spec.inputs[0].shape == dims
+
+
+def test_a_tensor_given_by_its_format_alone() -> None:
+    """No shape, a format of letters: the letters are its symbolic dims, reported."""
+    page = (
+        "# m\n\n## Outputs\n\n1. Boxes, name: `boxes`, in format `B, H, W, A`, where:\n"
+        "2. Scores, name: `scores`, in format `B, C`.\n"
+        "3. Heatmap, name: `heat`. Contains centers.\n"  # no shape, no format: not a tensor
+        "4. Again, name: `boxes`, in format `B, N`; shape: `1, 100`.\n"
+    )
+    spec = parse_readme(page)
+    assert [(t.name, t.shape, t.layout) for t in spec.outputs] == [
+        ("scores", ["B", "C"], "BC"),
+        ("boxes", [1, 100], None),
+    ]
+    assert any("no shape for `scores`" in note.message for note in spec.notes)
 
 
 def test_second_run_on_unchanged_source_changes_nothing(omz: Path, tmp_path: Path, capsys) -> None:

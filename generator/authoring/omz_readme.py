@@ -92,7 +92,8 @@ COLOR_TEXT = re.compile(
     r"\b(?:color|colour|channel)s?\s+order\b[^`\n.]{0,30}?`?\b(RGB|BGR)\b", re.IGNORECASE
 )
 SAME_AS_ORIGINAL = re.compile(
-    r"same (?:parameters |inputs |outputs |format )?as (?:in |for |of )?(?:the )?original|"
+    r"same (?:parameters |inputs? |outputs? |format )?(?:as|like) (?:in |for |of )?"
+    r"(?:the )?original|"
     r"identical to (?:the )?original|as in the original model|"
     r"(?:inputs?|outputs?) (?:are|is) the same",
     re.IGNORECASE,
@@ -314,6 +315,7 @@ def layout_of(text: str, rank: int) -> str | None:
 def read_tensors(body: list[tuple[int, str]], where: str, notes: list[Note]) -> list[TensorText]:
     """Tensors described in prose: 'name: `x`, shape: `1, 3, H, W`, format `B, C, H, W`'."""
     found: list[TensorText] = []
+    formats: list[TensorText] = []
     color = None
     for line, text in body:
         if match := COLOR_TEXT.search(text):
@@ -336,7 +338,31 @@ def read_tensors(body: list[tuple[int, str]], where: str, notes: list[Note]) -> 
             if len(dims) == 4 and color:
                 tensor.color_order = color
             found.append(tensor)
-    return found
+        if not SHAPE_TEXT.search(text):
+            formats.extend(format_only(line, text))
+    # a named tensor given by its format alone ('name: `boxes`, in format `B, H, W, A`'): its
+    # dims are the format's letters, symbolic; unless the same name has a shape elsewhere
+    named = {tensor.name for tensor in found}
+    for tensor in formats:
+        if tensor.name not in named:
+            named.add(tensor.name)
+            notes.append(
+                Note(where, tensor.line, f"no shape for `{tensor.name}`: dims from its format")
+            )
+            found.append(tensor)
+    return sorted(found, key=lambda tensor: tensor.line)
+
+
+def format_only(line: int, text: str) -> list[TensorText]:
+    """Tensors of one line named with a format of upper-case letters and no shape."""
+    names = list(NAME_TEXT.finditer(text))
+    fmt = FORMAT_TEXT.search(text)
+    if len(names) != 1 or fmt is None or fmt.start() < names[0].end():
+        return []
+    letters = [part.strip() for part in fmt[1].split(",")]
+    if not all(re.fullmatch(r"[A-Z]", letter) for letter in letters):
+        return []
+    return [TensorText(names[0][1], list(letters), line, "".join(letters))]
 
 
 def read_io(nested: list[Section], kind: str, spec: Spec) -> None:
