@@ -223,9 +223,9 @@ def test_import_maps_model_yml_and_readme(omz: Path, tmp_path: Path, capsys) -> 
     ]
     assert detector["outputs"] == [{"shape": [1, 1, "?", 7]}]
     assert detector["ir"] == {
-        "FP32": "FP32/demo-detector-0001.xml",
-        "FP16": "FP16/demo-detector-0001.xml",
-        "FP16-INT8": "FP16-INT8/demo-detector-0001.xml",
+        "FP32": "FP32-demo-detector-0001.xml",  # the files' names: `zoo fetch` writes them
+        "FP16": "FP16-demo-detector-0001.xml",
+        "FP16-INT8": "FP16-INT8-demo-detector-0001.xml",
     }
     first = detector["files"][0]
     assert first == {
@@ -503,3 +503,49 @@ def test_the_import_benchmark_runs_on_a_tree(omz: Path) -> None:
         and "skipped" not in done.stdout
         and "Traceback" not in done.stderr
     )
+
+
+def test_imported_card_fetches_and_validates(tmp_path: Path, capsys) -> None:
+    """`ir:` names the file `zoo fetch` writes: import, fetch (local server), validate (real
+    OpenVINO) runs the IR instead of skipping it."""
+    import hashlib
+
+    from irs import GFLOPS, MPARAMS, classifier
+
+    from http_server import serve
+
+    xml = classifier(tmp_path / "ir" / "m.xml")
+    blobs = {ext: xml.with_suffix(f".{ext}").read_bytes() for ext in ("xml", "bin")}
+    with serve() as server:
+        entries = ""
+        for ext, data in blobs.items():
+            server.files[f"/FP32/demo-classifier-0001.{ext}"] = data
+            entries += (
+                f"  - name: FP32/demo-classifier-0001.{ext}\n    size: {len(data)}\n"
+                f"    checksum: {hashlib.sha384(data).hexdigest()}\n"
+                f"    source: {server.url(f'/FP32/demo-classifier-0001.{ext}')}\n"
+            )
+        folder = tmp_path / "omz" / "models" / "intel" / "demo-classifier-0001"
+        folder.mkdir(parents=True)
+        (folder / "model.yml").write_text(
+            "task_type: classification\nframework: dldt\n"
+            f"license: {OMZ_LICENSE}\nfiles:\n{entries}"
+            "input_info:\n  - {name: image, shape: [1, 3, 64, 64], layout: NCHW}\n"
+        )
+        (folder / "README.md").write_text(
+            "# demo-classifier-0001\n\n## Specification\n\n| Metric | Value |\n|---|---|\n"
+            f"| GFlops | {GFLOPS:.6f} |\n| MParams | {MPARAMS:.6f} |\n"
+        )
+        cards = tmp_path / "cards"
+        assert main(["import", "omz", str(tmp_path / "omz"), "--into", str(cards)]) == 0
+        card = yaml.safe_load((cards / "demo-classifier-0001" / "model.yml").read_text())
+        assert card["ir"] == {"FP32": "FP32-demo-classifier-0001.xml"}
+        fetch = ["fetch", "--cards", str(cards), "--cache", str(tmp_path / "files")]
+        assert main(fetch) == 0
+    report = tmp_path / "report.json"
+    validate = ["validate", "--cards", str(cards), "--cache", str(tmp_path / "v"), "--report"]
+    assert main([*validate, str(report)]) == 0
+    (result,) = json.loads(report.read_text())["results"]
+    assert (result["precision"], result["status"]) == ("FP32", "passed")
+    assert result["measured_gflops"] == pytest.approx(GFLOPS, rel=1e-3)
+    assert "Traceback" not in capsys.readouterr().err

@@ -423,7 +423,8 @@ def tensor_dict(tensor: TensorText) -> dict:
 def map_files(
     files: object, framework: str | None, add: Any, line: Any
 ) -> tuple[list[dict], dict[str, str]]:
-    """`files:` with plain names (OMZ's folders flattened), and `ir:` per precision folder."""
+    """`files:` with plain names (OMZ's folders flattened), and `ir:` per precision: the
+    flattened .xml, so that `zoo fetch` then `zoo validate` find it (its .bin shares the stem)."""
     if not isinstance(files, list):
         if files is not None:
             add("files", "skipped", "files is not a list", line("files"))
@@ -466,13 +467,13 @@ def map_files(
         if framework == "dldt" and pure.suffix == ".xml" and len(pure.parts) == 2:
             folder = pure.parts[0]
             if folder in OMZ_PRECISIONS and OMZ_PRECISIONS[folder] in PRECISIONS:
-                ir.setdefault(OMZ_PRECISIONS[folder], path)
+                ir.setdefault(OMZ_PRECISIONS[folder], name)  # where `zoo fetch` puts it
             else:
                 add("ir", "skipped", f"IR folder '{folder}' is no precision we know", at)
     if flattened:
         add("files", "heuristic",
             f"{flattened} file name(s) with folders flattened ('a/b.xml' -> 'a-b.xml'); "
-            "ir: keeps omz_downloader's layout", line("files"))  # fmt: skip
+            "ir: names the flattened .xml, as `zoo fetch` writes it", line("files"))  # fmt: skip
     order = {precision: index for index, precision in enumerate(PRECISIONS)}
     return entries, dict(sorted(ir.items(), key=lambda item: order[item[0]]))
 
