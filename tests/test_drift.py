@@ -166,6 +166,7 @@ def measured(tmp_path: Path) -> tuple[Path, Path]:
         "bare-0001": (None, "2.0"),
         "far-0001": ("10.0", "2.0"),
         "unmeasured-0001": ("7.0", "2.0"),
+        "uncounted-0001": ("7.0", "2.0"),
     }.items():
         write_card(cards, name, card(name, *figures))
     report = tmp_path / "results" / "cpu.json"
@@ -177,6 +178,7 @@ def measured(tmp_path: Path) -> tuple[Path, Path]:
         result("bare-0001", 5.5, 2.0),
         result("far-0001", 13.0, 2.0),
         result("not-a-card", 1.0, 1.0),
+        result("uncounted-0001", 7.0, None),  # no MParams measured: nothing to compare
     ]
     report.write_text(json.dumps({"version": 1, "results": results}))
     return cards, report
@@ -187,7 +189,7 @@ def test_cards_are_compared_with_measured_results(measured, capsys) -> None:
     code, found, err = drift(
         capsys, "--cards", str(cards), "--results", str(report.parent / "*.json")
     )
-    assert code == 1 and "5 model(s) measured" in err
+    assert code == 1 and "6 model(s) measured" in err
     by = {(d["model"], d["field"]): d for d in found}
     assert set(by) == {
         ("macs-0001", "gflops"),

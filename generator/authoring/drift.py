@@ -271,8 +271,8 @@ def measured_text(value: float, card: Stated | None) -> str:
 
 def measured_figures(reports: list[Path], cards: dict) -> dict:
     """model -> field -> Stated from validation reports: the newest result per model, precision
-    and device; of a model's results the first precision in sorted order (FP32 before FP16-INT8
-    is not promised: the figures of one model's IRs agree up to their weights' storage)."""
+    and device, and of those the first by precision and device name (a model's IRs count the
+    same operations whatever their precision)."""
     from generator.validation.results import merge_results, read_report
 
     where: dict[int, Path] = {}
@@ -320,13 +320,13 @@ def drift_report(
     if reports and catalog is not None:
         everyone = {source.name: cards.get(source.name, {}) for source in catalog.cards}
         measured = measured_figures(list(reports), everyone)
-        # only what was measured is compared; a figure the card lacks is missing at its file
+        # only the figures measured are compared; one the card lacks is missing at its file
         ours = {
             name: {
                 field: everyone[name].get(field) or Stated("", str(catalog.by_name[name].yml), 1)
-                for field in FIELDS
+                for field in figures
             }
-            for name in measured
+            for name, figures in measured.items()
         }
         drifts += compare("card", ours, "measured", measured, both=True)
         stats["measured models"] = len(measured)
