@@ -16,7 +16,10 @@ from markdown_it import MarkdownIt
 from conftest import write_card
 from generator.cli import main
 
-HOSTILE = "x\n---\nlicense: mit\n<script>alert(1)</script> {{ 7*7 }} !!python/object &a *a |"
+HOSTILE = (
+    "x\n---\nlicense: mit\n<script>alert(1)</script> {{ 7*7 }} !!python/object &a *a |"
+    " é ü 中"  # `zoo check` refuses invisible characters (NEL, U+2028, bidi) before any export
+)
 
 CARD = """\
 name: det-0001

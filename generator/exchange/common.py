@@ -1,7 +1,7 @@
 """What both exports share: choosing the cards, YAML that keeps card text as data, slugs.
 
 A card's text is data in the exports: YAML is written by the safe dumper (strings quoted as
-needed, no tags), figures as plain floats, identifiers as slugs.
+needed, non-ASCII escaped, no tags), figures as plain floats, identifiers as slugs.
 """
 
 from __future__ import annotations
@@ -35,4 +35,5 @@ def slug(text: str) -> str:
 
 
 def yaml_text(data: object) -> str:
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    # non-ASCII escaped: a raw NEL or line separator would be folded by the next reader
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=False, width=100)
