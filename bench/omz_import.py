@@ -15,10 +15,32 @@ from generator.authoring.drift import drift_report
 from generator.authoring.omz_import import import_omz
 from generator.cards.catalog import load_catalog
 from generator.cards.checks import run_checks
+from generator.exchange.hf_card import export_hf
 
 # ../shared/omz beside the checkout (or beside the worktrees folder of a worktree)
 HERE = Path(__file__).resolve()
 SOURCES = [HERE.parents[2] / "shared" / "omz", HERE.parents[3] / "shared" / "omz"]
+
+
+def export_hf_round_trip(catalog, out: Path) -> tuple[float, int, str]:
+    """Export every card as a Hugging Face model card; count those huggingface_hub's parser
+    reads back with each accuracy figure, GFLOPs and MParams of the card."""
+    start = time.perf_counter()
+    written = export_hf(catalog.cards, out)
+    seconds = time.perf_counter() - start
+    try:
+        from huggingface_hub import ModelCard
+    except ImportError:
+        return seconds, len(written), "not checked (huggingface_hub not installed)"
+    whole = 0
+    for source, path in zip(catalog.cards, written, strict=True):
+        card = source.card
+        wanted = sorted(float(m.value) for m in card.accuracy)
+        if card.complexity is not None:
+            wanted += [float(v) for v in (card.complexity.gflops, card.complexity.mparams) if v]
+        got = [r.metric_value for r in ModelCard.load(path).data.eval_results or []]
+        whole += sorted(got) == sorted(wanted)
+    return seconds, len(written), f"{whole} of {len(written)}"
 
 
 def main() -> int:
@@ -72,6 +94,9 @@ def main() -> int:
               f"{len(numeric)} numeric over {len({d.model for d in numeric})} models, "
               f"{sum(abs((d.ratio or 1) - 1) > 0.1 for d in numeric)} off by > 10%; "
               f"{time.perf_counter() - start:.2f} s")  # fmt: skip
+        export_seconds, exported, lossless = export_hf_round_trip(catalog, Path(tmp) / "hf")
+        print(f"zoo export hf: {exported} card(s) in {export_seconds:.2f} s; "
+              f"read back by huggingface_hub with every figure: {lossless}")  # fmt: skip
         if "-v" in sys.argv:
             for s in configs:
                 if s not in complete:
