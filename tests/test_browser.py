@@ -612,3 +612,18 @@ def test_shipped_catalog_with_screenshots(page: Page, shipped_site: str) -> None
     dark.screenshot(path=ARTIFACTS / "catalog-dark.png")
     dark.context.close()
     assert dark.problems == []
+
+
+def test_models_json_is_fetched_early_and_once(page: Page, small_site: str) -> None:
+    open_catalog(page, small_site)
+    timing = page.evaluate(
+        """() => {
+            const nav = performance.getEntriesByType("navigation")[0];
+            const data = performance.getEntriesByType("resource")
+                .filter((e) => e.name.endsWith("/models.json"));
+            return {dcl: nav.domContentLoadedEventStart, starts: data.map((e) => e.startTime)};
+        }"""
+    )
+    # requested by the loader script while the page is still being parsed, not after load
+    assert len(timing["starts"]) == 1
+    assert timing["starts"][0] < timing["dcl"]
