@@ -381,10 +381,28 @@ class Catalog {
       const cell = el("td", { colSpan: columns }, deadEnd(relax, this.models.length));
       rows.push(el("tr", { class: "zoo-catalog__empty" }, [cell]));
     }
-    const children = this.tbody.children;
-    const same = rows.length === children.length && rows.every((row, i) => row === children[i]);
-    if (!same) this.tbody.replaceChildren(...rows);
+    this.placeRows(rows);
     this.renderMore();
+  }
+
+  // when most rows stay (a narrower or wider filter), they are left in place, keeping their
+  // style and layout: only the rows that leave are removed and the ones that come inserted;
+  // when most change (a sort), one replaceChildren is cheaper than many moves
+  placeRows(rows) {
+    const children = [...this.tbody.children];
+    const wanted = new Set(rows);
+    const staying = children.filter((child) => wanted.has(child));
+    if (rows.length === children.length && rows.every((row, i) => row === children[i])) return;
+    if (staying.length * 2 < rows.length) {
+      this.tbody.replaceChildren(...rows);
+      return;
+    }
+    for (const child of children) if (!wanted.has(child)) child.remove();
+    let next = this.tbody.firstElementChild;
+    for (const row of rows) {
+      if (row === next) next = next.nextElementSibling;
+      else this.tbody.insertBefore(row, next);
+    }
   }
 
   showMore() {
