@@ -180,6 +180,7 @@ def test_render_output_built_by_zensical_keeps_payloads_as_text(
     pages = sorted((tmp_path / "site" / "models").rglob("*.html"))
     assert len(pages) >= len(NAMES) // 2
     pages += [tmp_path / "site" / name / "index.html" for name in ("accuracy", "devices")]
+    pages += sorted((tmp_path / "site" / "leaderboards").rglob("*.html"))
     problems = {str(page): audit(page).problems for page in pages}
     assert {page: found for page, found in problems.items() if found} == {}
     text = "".join(audit(pages[0]).text)
@@ -228,6 +229,10 @@ def test_nothing_runs_in_the_browser(browser: Browser, hostile_site: Path) -> No
     problems: list[str] = page.problems
     with serve_site(hostile_site) as url:
         uris = ["", "overview/", "accuracy/", "checksums/", "citations/", "devices/"]
+        # a leaderboard per hostile metric name: its title, table and page name
+        boards = sorted(p.name for p in (hostile_site / "leaderboards").iterdir() if p.is_dir())
+        assert len(boards) >= len(NAMES) // 2
+        uris += ["leaderboards/", *(f"leaderboards/{board}/" for board in boards)]
         models = sorted(path.name for path in (hostile_site / "models").iterdir())
         assert len(models) >= len(NAMES) // 2
         uris += [f"models/{name}/" for name in models]

@@ -17,6 +17,7 @@ from generator.cards.license_class import license_class
 from generator.cards.links import links
 from generator.cards.schema import Citation, FileEntry, Metric, Speed
 from generator.cards.vocab import TASKS, TaskInfo
+from generator.site.leaderboards import INDEX_PATH, by_task, leaderboards
 from generator.site.view_model import model_page
 from generator.validation.complexity import rule_table
 from generator.validation.conventions import CONVENTIONS, DEFAULT_CONVENTION
@@ -93,6 +94,9 @@ def site_pages(
     yield SitePage("counting.md", "counting.md.j2", counting_rules())
     if drift is not None:
         yield SitePage("drift.md", "drift.md.j2", drift_page(catalog, drift))
+    boards = leaderboards(catalog)
+    yield SitePage(INDEX_PATH, "leaderboards.md.j2", {"tasks": by_task(boards)})
+    yield from (SitePage(board.path, "leaderboard.md.j2", {"board": board}) for board in boards)
     for source in catalog.cards:
         card = source.card
         parent = catalog.by_name.get(source.card.part_of) if source.card.part_of else None

@@ -14,6 +14,10 @@ TEXT_TAGS = {
     "s", "section", "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td",
     "tfoot", "th", "thead", "tr", "ul",
 }  # fmt: skip
+# the leaderboard charts: shapes and text only (no <a>, <use>, <image> or <foreignObject>)
+SVG_TAGS = {"svg", "g", "title", "desc", "line", "circle", "text"}
+SVG_PAINT = {"fill", "fill-opacity", "stroke", "stroke-opacity", "stroke-width", "font-size",
+             "font-weight", "text-anchor"}  # fmt: skip
 FORM_TAGS = {"button", "fieldset", "input", "label", "legend", "noscript", "option", "select"}
 ATTRIBUTES = {
     "*": {"class", "id", "title", "role", "hidden", "tabindex", "lang", "dir", "style"},
@@ -41,6 +45,11 @@ ATTRIBUTES = {
     "label": {"for"},
     "button": {"type", "disabled"},
     "option": {"value", "selected"},
+    "svg": {"viewBox", "width", "height", *SVG_PAINT},
+    "g": SVG_PAINT,
+    "line": {"x1", "y1", "x2", "y2", *SVG_PAINT},
+    "circle": {"cx", "cy", "r", *SVG_PAINT},
+    "text": {"x", "y", *SVG_PAINT},
 }
 # Python-Markdown writes table alignment as style; nothing else may style a generated page
 STYLE_PROPERTIES = {"text-align"}
@@ -50,7 +59,7 @@ def sanitize_page(html: str) -> str:
     """The HTML of a generated page with everything outside the allow-list removed."""
     return nh3.clean(
         html,
-        tags=TEXT_TAGS | FORM_TAGS,
+        tags=TEXT_TAGS | FORM_TAGS | SVG_TAGS,
         clean_content_tags={"script", "style"},
         attributes=ATTRIBUTES,
         generic_attribute_prefixes={"data-", "aria-"},
