@@ -137,24 +137,35 @@ def test_the_chart_plots_the_metric_against_log_gflops(site: Path) -> None:
     assert ticks == ["0.5", "1", "2", "5", "10", "20"]
 
 
-def test_protocol_is_stated_or_said_missing(tmp_path: Path) -> None:
+def test_protocol_is_stated_once_per_model_or_said_missing(tmp_path: Path) -> None:
+    crop = "single centre crop"
+    figures = {
+        "same": [err(20, protocol=crop), err(21, protocol=crop)],
+        "mixed": [err(20, protocol=crop), err(21, protocol="10 crops"), err(22)],
+        "none": [err(20), err(21)],
+    }
     cards = {
-        "p-1": card("p-1", gflops=1, accuracy=[err(20)]),
-        "p-2": card("p-2", gflops=2, accuracy=[err(21)]),
+        f"{kind}-{i}": card(f"{kind}-{i}", gflops=1 + i, accuracy=[{**figure, "dataset": kind}])
+        for kind, figures_ in figures.items()
+        for i, figure in enumerate(figures_)
     }
     site = build(tmp_path, cards)
-    assert (
-        "<strong>Evaluation protocol</strong>: not stated."
-        in page(site, "classification-imagenet-top-1-err").read_text()
-    )
+    same = page(site, "classification-same-top-1-err").read_text()
+    assert f"<strong>Evaluation protocol</strong>: {crop}" in same
+    assert len(html_tables(page(site, "classification-same-top-1-err"))[0][0]) == 6
+    mixed = page(site, "classification-mixed-top-1-err")
+    assert "not the same for every model" in mixed.read_text()
+    assert [row[-1] for row in ranking(mixed)] == [crop, "10 crops", "not stated"]
+    none = page(site, "classification-none-top-1-err").read_text()
+    assert "<strong>Evaluation protocol</strong>: not stated." in none
 
 
 def test_index_lists_every_leaderboard_and_home_and_nav_link_it(site: Path) -> None:
     index = site / "leaderboards" / "index.html"
     tables = html_tables(index)
     rows = [row for table in tables for row in table[1:]]
-    assert ["COCO", "mAP (%)", "1", "det-x: 39.30%"] in rows
-    assert ["ImageNet", "top-1 err. (%), lower is better", "6", "net-e, net-f: 22.0%"] in rows
+    assert ["mAP (%) on COCO", "1", "det-x: 39.30%"] in rows
+    assert ["top-1 err. (%) on ImageNet, lower is better", "6", "net-e, net-f: 22.0%"] in rows
     assert len(rows) == 3
     assert 'href="classification-imagenet-top-1-err/"' in index.read_text()
     assert 'href="leaderboards/"' in (site / "index.html").read_text()

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from generator.cards.catalog import CardSource, Catalog
 from generator.cards.schema import Metric
 from generator.cards.vocab import TASKS
+from generator.site.view_model import metric_text
 
 INDEX_PATH = "leaderboards/index.md"
 MAX_SLUG = 80
@@ -24,7 +25,7 @@ UNSAFE_IN_TITLE = re.compile(r"[<>&\"'`\\\x00-\x1f\x7f-\x9f\u2028\u2029]")
 WIDTH, HEIGHT = 500, 330
 LEFT, RIGHT, TOP, BOTTOM = 52, 486, 34, 274
 RADIUS = 10  # a marker holds its rank number
-GAP = 2 * RADIUS + 1  # markers closer than this would hide each other
+GAP = 2 * RADIUS + 4  # markers closer than this would hide each other
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,11 @@ class Entry:
 
     @property
     def protocol(self) -> str | None:
-        return getattr(self.metric, "protocol", None)
+        return self.metric.protocol
+
+    @property
+    def figure(self) -> str:
+        return metric_text(self.metric)
 
 
 @dataclass(frozen=True)
