@@ -7,7 +7,10 @@ memory; on_page_content sanitizes the generated pages; on_serve watches cards an
 
 from __future__ import annotations
 
+import html
 import logging
+import re
+import sys
 from pathlib import Path
 
 from mkdocs.config import config_options as c
@@ -25,6 +28,7 @@ from generator.site.sanitize import sanitize_page
 from generator.site.site_files import (
     MARKDOWN_EXTENSIONS,
     SiteError,
+    SiteFile,
     checked_catalog,
     report_paths,
     site_files,
@@ -36,7 +40,31 @@ from generator.validation.validate import DEFAULT_CACHE, result_findings, valida
 
 log = logging.getLogger("mkdocs.plugins.zoo")
 FAILED = ("failed", "error")
+BODY = re.compile(r"<body\b[^>]*>")
 SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
+
+
+class BuildStop(Exception):
+    """What stops the site's build: the one-line findings (file:line) and a summary."""
+
+    def __init__(self, lines: list[str], summary: str) -> None:
+        super().__init__(summary)
+        self.lines = lines
+        self.summary = summary
+
+
+def serve_error_banner(lines: tuple[str, ...]) -> str:
+    """An alert fixed at the bottom of a served page, in view wherever the reload scrolls to
+    (inline style: it needs none of the site's CSS)."""
+    items = "".join(f"<li><code>{html.escape(line)}</code></li>" for line in lines)
+    return (
+        '<div class="zoo-serve-error" role="alert" style="position:fixed;left:0;right:0;bottom:0;'
+        "z-index:10;max-height:40vh;overflow:auto;background:#b71c1c;color:#fff;"
+        'padding:0.8em 1.2em;font:14px/1.5 sans-serif;box-shadow:0 -2px 8px #0006">'
+        "<strong>The site cannot be built: it shows the last good build.</strong> "
+        "This page reloads when the problem is fixed."
+        f'<ul style="margin:0.4em 0 0;padding-left:1.2em">{items}</ul></div>'
+    )
 
 
 class ZooConfig(Config):
@@ -63,26 +91,37 @@ class ZooPlugin(BasePlugin[ZooConfig]):
     results: list[ValidationResult]
     drift: list[DriftEntry] | None = None
 
+    serving = False
+    # what stops the build, shown on every page while `mkdocs serve` serves the last good build
+    serve_errors: tuple[str, ...] = ()
+    last_files: list[SiteFile] = []  # noqa: RUF012 (replaced, never changed in place)
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # having on_startup also keeps this instance (and its last good catalog) across rebuilds
+        self.serving = command == "serve"
+
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         base = Path(config.config_file_path or ".").resolve().parent
         self.cards_dir = base / self.config.cards
         self.templates_dir = base / self.config.templates
         try:
-            catalog, errors = checked_catalog(self.cards_dir)
-        except SiteError as error:
-            raise PluginError(str(error)) from None
-        for finding in errors:
-            log.error(finding.text())
-        if errors:
-            raise PluginError(f"{len(errors)} problem(s) in {self.cards_dir}: see `zoo check`")
-        self.catalog = catalog
-        self.results = self.collect_results(catalog, base)
-        self.drift_path = base / self.config.drift if self.config.drift else None
-        if self.config.drift:
-            try:
-                self.drift = read_drift_report(base, self.config.drift)
-            except DriftReportError as error:
-                raise PluginError(str(error)) from None
+            self.catalog, self.results = self.checked(base)
+            self.drift_path = base / self.config.drift if self.config.drift else None
+            if self.config.drift:
+                try:
+                    self.drift = read_drift_report(base, self.config.drift)
+                except DriftReportError as error:
+                    raise BuildStop([], str(error)) from None
+            self.serve_errors = ()
+        except BuildStop as stop:
+            if not self.serving or self.catalog is None:
+                for line in stop.lines:
+                    log.error(line)
+                raise PluginError(stop.summary) from None
+            # not logged as errors: strict mode would stop this build and hang the browser
+            self.serve_errors = (*stop.lines, stop.summary)
+            for line in self.serve_errors:
+                print(f"ERROR   -  {line}", file=sys.stderr)
         # the packaged CSS/JS on every page, before the zoo's own (which may override them)
         for option, uris in (("extra_css", EXTRA_CSS), ("extra_javascript", EXTRA_JAVASCRIPT)):
             listed = config[option]
@@ -93,6 +132,19 @@ class ZooPlugin(BasePlugin[ZooConfig]):
         ]
         return config
 
+    def checked(self, base: Path) -> tuple[Catalog, list[ValidationResult]]:
+        """The checked catalog and its results, or BuildStop saying why the site can't build."""
+        try:
+            catalog, errors = checked_catalog(self.cards_dir)
+        except SiteError as error:
+            raise BuildStop([], str(error)) from None
+        if errors:
+            raise BuildStop(
+                [finding.text() for finding in errors],
+                f"{len(errors)} problem(s) in {self.cards_dir}: see `zoo check`",
+            )
+        return catalog, self.collect_results(catalog, base)
+
     def collect_results(self, catalog: Catalog, base: Path) -> list[ValidationResult]:
         try:
             paths = sorted(
@@ -100,7 +152,7 @@ class ZooPlugin(BasePlugin[ZooConfig]):
             )
             reported = merge_reports(paths)
         except ReportError as error:
-            raise PluginError(str(error)) from None
+            raise BuildStop([], str(error)) from None
         if not self.config.validation:
             return reported
         measured = validate_catalog(
@@ -110,11 +162,10 @@ class ZooPlugin(BasePlugin[ZooConfig]):
             convention=self.config.convention,
         )
         failures = result_findings(catalog, [r for r in measured if r.status in FAILED])
-        for finding in failures:
-            log.error(finding.text())
         if failures:
-            raise PluginError(
-                f"{len(failures)} card value(s) contradict their IR: see `zoo validate`"
+            raise BuildStop(
+                [finding.text() for finding in failures],
+                f"{len(failures)} card value(s) contradict their IR: see `zoo validate`",
             )
         # a card without a local IR says nothing about the device: keep reported results
         return merge_results([*reported, *(r for r in measured if r.status != "skipped")])
@@ -123,9 +174,15 @@ class ZooPlugin(BasePlugin[ZooConfig]):
         catalog = self.catalog
         assert catalog is not None, "on_config runs first"
         try:
-            wanted = site_files(catalog, self.results, self.templates_dir, self.drift)
+            wanted = self.last_files = site_files(
+                catalog, self.results, self.templates_dir, self.drift
+            )
         except SiteError as error:
-            raise PluginError(str(error)) from None
+            if not self.serving or not self.last_files:
+                raise PluginError(str(error)) from None
+            print(f"ERROR   -  {error}", file=sys.stderr)  # a broken template: as in on_config
+            self.serve_errors = (*self.serve_errors, str(error))
+            wanted = self.last_files
         generated = [
             File.generated(config, file.uri, abs_src_path=str(file.path))
             if file.path is not None
@@ -150,8 +207,13 @@ class ZooPlugin(BasePlugin[ZooConfig]):
         return sanitize_page(html)
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
-        """Material's search dialog has no name (axe: aria-dialog-name): give it one."""
-        return output.replace(SEARCH_DIALOG, SEARCH_DIALOG[:-1] + ' aria-label="Search">', 1)
+        """Material's search dialog has no name (axe: aria-dialog-name): give it one. While
+        `mkdocs serve` shows the last good build, every page starts with what stops the build."""
+        output = output.replace(SEARCH_DIALOG, SEARCH_DIALOG[:-1] + ' aria-label="Search">', 1)
+        if self.serve_errors:
+            banner = serve_error_banner(self.serve_errors)
+            output = BODY.sub(lambda body: body[0] + banner, output, count=1)
+        return output
 
     def on_serve(
         self, server: LiveReloadServer, config: MkDocsConfig, builder: object
