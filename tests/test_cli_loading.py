@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -48,3 +49,43 @@ def test_info_of_one_card_reads_only_that_card(
     # a name that is no card of its own folder still gets the catalog's answer
     assert main(["info", "betta", "--cards", str(cards)]) == 2
     assert "unknown model 'betta' (did you mean 'beta'?)" in capsys.readouterr().err
+
+
+def test_a_card_that_is_no_file_is_one_finding_each(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    (tmp_path / "folder" / "model.yml").mkdir(parents=True)
+    (tmp_path / "fifo").mkdir()
+    os.mkfifo(tmp_path / "fifo" / "model.yml")  # never opened: reading one would wait forever
+    (tmp_path / "link").mkdir()
+    (tmp_path / "link" / "model.yml").symlink_to(tmp_path / "folder" / "model.yml")
+    assert main(["check", "--cards", str(tmp_path)]) == 1
+    lines = sorted(capsys.readouterr().out.splitlines())
+    assert [line.split(": ", 1)[1] for line in lines] == [
+        "unreadable model.yml is not a regular file",
+        "unreadable model.yml is not a regular file",
+        "outside-card path 'model.yml' goes through a symlink",
+    ]
+    assert [line.split(":", 1)[0].split("/")[-2] for line in lines] == ["fifo", "folder", "link"]
+
+
+def test_findings_of_a_card_point_at_their_lines(tmp_path: Path) -> None:
+    # positions are read again only for a card with findings: they must still be exact
+    text = (
+        "name: m\ntask: detection\ndescription: M.\n"
+        'inputs:\n  - name: "a\\x1bb"\n    shape: [1, 0]\n'
+        "year: 1800\n"
+    )
+    write_card(tmp_path, "m", text)
+    findings = sorted(catalog.load_catalog(tmp_path).findings)
+    assert [(f.line, f.col, f.code) for f in findings] == [
+        (5, 11, "control-char"),
+        (6, 12, "bad-dim"),
+        (7, 7, "invalid-value"),
+    ]
+    write_card(tmp_path, "m", text.replace("\\x1b", ""))
+    findings = sorted(catalog.load_catalog(tmp_path).findings)
+    assert [(f.line, f.col, f.code) for f in findings] == [
+        (6, 12, "bad-dim"),
+        (7, 7, "invalid-value"),
+    ]
