@@ -89,3 +89,15 @@ def test_findings_of_a_card_point_at_their_lines(tmp_path: Path) -> None:
         (6, 12, "bad-dim"),
         (7, 7, "invalid-value"),
     ]
+
+
+def test_loaded_cards_share_what_repeats_and_stay_whole(tmp_path: Path) -> None:
+    text = "name: {0}\ntask: detection\ndescription: '{0}.'\ninputs: [{{shape: [1, 3]}}]\n"
+    for name in ("a", "b"):
+        write_card(tmp_path, name, text.format(name))
+    a, b = (source.card for source in catalog.load_catalog(tmp_path).cards)
+    assert a.inputs[0].model_fields_set is b.inputs[0].model_fields_set  # one set of key names
+    assert a.model_fields_set == {"name", "task", "description", "inputs"}
+    changed = a.model_copy(update={"year": 2000})  # pydantic copies the set before changing it
+    assert "year" in changed.model_fields_set and "year" not in b.model_fields_set
+    assert a.model_dump(exclude_unset=True)["inputs"] == [{"shape": [1, 3]}]

@@ -7,6 +7,7 @@ found by reading the text again, only for a card that has a finding: most cards 
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -137,6 +138,8 @@ STR_TAG = "tag:yaml.org,2002:str"
 MERGE_TAG = "tag:yaml.org,2002:merge"
 # first characters of a plain scalar that may be something else than text (1, true, null...)
 RESOLVED_STARTS = frozenset(Loader.yaml_implicit_resolvers)  # None: for any first character
+SHARED_TEXT = 24  # texts up to this length are interned, and their tags remembered
+_PLAIN_TAGS: dict[str, str] = {}  # a plain scalar's resolved tag (resolving runs regexes)
 
 
 def _here(event: Any) -> tuple[int, int]:
@@ -233,14 +236,20 @@ def _tag(event: Any, loader: Any) -> str:
         value = event.value
         if value[:1] not in RESOLVED_STARTS and None not in RESOLVED_STARTS:
             return STR_TAG
-        return loader.resolve(yaml.ScalarNode, value, implicit)
+        if (known := _PLAIN_TAGS.get(value)) is not None:
+            return known
+        tag = loader.resolve(yaml.ScalarNode, value, implicit)
+        if len(value) <= SHARED_TEXT and len(_PLAIN_TAGS) < 4096:
+            _PLAIN_TAGS[value] = tag  # keys and vocabulary repeat in every card
     return tag
 
 
 def _scalar(event: Any, loader: Any, tag: str | None = None) -> Any:
     tag = tag or _tag(event, loader)
     if tag == STR_TAG:
-        return event.value
+        value = event.value
+        # one copy of a key or a short word (f32, NCHW, COCO) for the whole catalog
+        return sys.intern(value) if len(value) <= SHARED_TEXT else value
     node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
     try:
         value = loader.construct_object(node, deep=True)
