@@ -130,6 +130,9 @@ class ZooPlugin(BasePlugin[ZooConfig]):
         config.markdown_extensions += [
             name for name in MARKDOWN_EXTENSIONS if name not in config.markdown_extensions
         ]
+        # Material's copy button on every code block: model pages' commands, checksums, BibTeX
+        if "features" in config.theme and "content.code.copy" not in config.theme["features"]:
+            config.theme["features"] = [*config.theme["features"], "content.code.copy"]
         return config
 
     def checked(self, base: Path) -> tuple[Catalog, list[ValidationResult]]:

@@ -18,6 +18,7 @@ from generator.cards.links import links
 from generator.cards.schema import Citation, FileEntry, Metric, Speed
 from generator.cards.vocab import TASKS, TaskInfo
 from generator.site.leaderboards import INDEX_PATH, by_task, leaderboards
+from generator.site.model_page import RelatedIndex, bibtex, layout_legend, runtime_snippet
 from generator.site.view_model import model_page
 from generator.validation.complexity import rule_table
 from generator.validation.conventions import CONVENTIONS, DEFAULT_CONVENTION
@@ -97,29 +98,49 @@ def site_pages(
     boards = leaderboards(catalog)
     yield SitePage(INDEX_PATH, "leaderboards.md.j2", {"tasks": by_task(boards)})
     yield from (SitePage(board.path, "leaderboard.md.j2", {"board": board}) for board in boards)
+    related = RelatedIndex(catalog)
     for source in catalog.cards:
-        card = source.card
-        parent = catalog.by_name.get(source.card.part_of) if source.card.part_of else None
         yield SitePage(
             model_page_path(source.name),
             "model.md.j2",
-            {
-                "source": source,
-                "card": source.card,
-                "parts": catalog.parts(source),
-                "parent": parent,
-                "task": TASKS.get(source.card.task),
-                "license_text": license_text_uri(source),
-                "license_class": license_class(card.license.id if card.license else None),
-                "label_map": label_map_uri(source),
-                "validation": by_model.get(source.name, []),
-                "comparisons": [
-                    (result, comparison_rows(source, result))
-                    for result in by_model.get(source.name, [])
-                    if result.status in ("passed", "failed")
-                ],
-            },
+            model_context(catalog, source, by_model.get(source.name, []), related),
         )
+
+
+def model_context(
+    catalog: Catalog, source: CardSource, validation: list[ValidationResult], related: RelatedIndex
+) -> dict:
+    card = source.card
+    return {
+        "source": source,
+        "card": card,
+        "parts": catalog.parts(source),
+        "parent": catalog.by_name.get(card.part_of) if card.part_of else None,
+        "task": TASKS.get(card.task),
+        "license_text": license_text_uri(source),
+        "license_class": license_class(card.license.id if card.license else None),
+        "label_map": label_map_uri(source),
+        "validation": validation,
+        "comparisons": [
+            (result, comparison_rows(source, result))
+            for result in validation
+            if result.status in ("passed", "failed")
+        ],
+        "snippet": runtime_snippet(card),
+        "bibtex": [(citation, bibtex(citation)) for citation in card.citations],
+        "related": related.related(source),
+        "layout_legend": layout_legend(card),
+        "checksums": checksum_groups(card.files),
+    }
+
+
+def checksum_groups(files: list[FileEntry]) -> list[tuple[str, str]]:
+    """(algorithm, lines as `<algorithm>sum -c` reads them) for the card's files."""
+    lines: dict[str, list[str]] = {}
+    for entry in sorted(files, key=lambda entry: entry.name):
+        if (checksum := entry.checksum) is not None:
+            lines.setdefault(checksum[0], []).append(f"{checksum[1]}  {entry.name}")
+    return [(algorithm, "\n".join(rows)) for algorithm, rows in lines.items()]
 
 
 @dataclass(frozen=True)
