@@ -141,7 +141,7 @@ def test_build_validates_real_ir_and_shows_it(tmp_path: Path) -> None:
     page = tmp_path / "site" / "models" / "squeezenet1.1-light" / "index.html"
     rows = table_rows(page)
     cpu = next(row for key, row in rows.items() if key.startswith("CPU"))
-    assert cpu[1:3] == ["FP32", "✔ passed"]
+    assert cpu[1:3] == ["FP32", "✔ runs (placeholder weights)"]  # a demo model: not green
     assert rows["GFLOPs"][1] == "0.709" and rows["GFLOPs"][2].startswith("0.70")
     headers = [table[0] for table in html_tables(page)]
     assert ["Figure", "Documented", "Measured (CPU FP32, full convention)"] in headers
