@@ -294,3 +294,15 @@ def test_shipped_leaderboards(built_site: Path) -> None:
     top1 = ranking(page(built_site, "classification-ilsvrc-2012-val-top-1-err"))
     values = [float(row[2].rstrip("%")) for row in top1]
     assert values == sorted(values) and len(values) >= 19
+
+
+def test_a_wide_gflops_range_labels_every_other_decade(tmp_path: Path) -> None:
+    for name, gflops, value in (("tiny", 0.001, -0.5), ("huge", 50000, -0.52)):
+        figure = {"metric": "NLL", "value": value, "better": "lower"}
+        write_card(tmp_path / "cards", name, card(name, gflops=gflops, accuracy=[figure]))
+    (board,) = leaderboards(load_catalog(tmp_path / "cards"))
+    assert board.slug == "classification-no-dataset-nll"
+    assert [entry.source.name for entry in board.entries] == ["huge", "tiny"]
+    labels = [tick.label for tick in board.chart.x_ticks]
+    assert labels == ["0.0001", "", "0.01", "", "1", "", "100", "", "10000", ""]
+    assert board.chart.y_ticks[0].label == "-0.525"

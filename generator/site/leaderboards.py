@@ -20,6 +20,7 @@ from generator.site.view_model import metric_text
 INDEX_PATH = "leaderboards/index.md"
 MAX_SLUG = 80
 MAX_TITLE = 120
+MAX_X_LABELS = 7
 UNSAFE_IN_TITLE = re.compile(r"[<>&\"'`\\\x00-\x1f\x7f-\x9f\u2028\u2029]")
 # the chart's viewBox and the plot area inside it (room for tick labels and axis titles)
 WIDTH, HEIGHT = 500, 330
@@ -255,6 +256,7 @@ def chart(entries: list[Entry]) -> Chart | None:
     def y_at(value: float) -> float:
         return BOTTOM - (value - y_low) / (y_high - y_low) * (BOTTOM - TOP)
 
+    every = math.ceil(len(x_values) / MAX_X_LABELS)
     y_values = [y_low + i * step for i in range(round((y_high - y_low) / step) + 1)]
     return Chart(
         WIDTH,
@@ -263,7 +265,11 @@ def chart(entries: list[Entry]) -> Chart | None:
         RIGHT,
         TOP,
         BOTTOM,
-        [Tick(round(x_at(v), 1), number(v)) for v in x_values],
+        # a label every `every` ticks, so that labels of a wide range do not run into each other
+        [
+            Tick(round(x_at(v), 1), number(v) if i % every == 0 else "")
+            for i, v in enumerate(x_values)
+        ],
         [Tick(round(y_at(v), 1), number(round(v, 10))) for v in y_values],
         spread([(entry, x_at(x), y_at(float(entry.metric.value))) for entry, x in plotted]),
     )
