@@ -274,8 +274,6 @@ def test_softmax(tmp_path: Path) -> None:
         (lambda x: ops.hswish(x), 4),  # div + min + max + sum
         (lambda x: ops.swish(x), 5),  # div + sum + div + exp + mul
         (lambda x: ops.mish(x), 1 + 6 + 1 + 1 + 1),  # mul + tanh + log + sum + exp
-        (lambda x: ops.maximum(x, x), 1),
-        (lambda x: ops.power(x, np.float32(2)), 1 + 1 + (2 - 1)),  # mul + add + (p - 1) mul
     ],
 )
 def test_activation_costs_per_value(
@@ -306,6 +304,30 @@ def test_gelu_and_mvn_per_convention(
     assert count_complexity(model, convention="model-analyzer").flops == analyzer * 32
     assert count_complexity(model, convention="full").flops == full * 32
     assert count_complexity(model).convention == "model-analyzer"  # the default
+
+
+@pytest.mark.parametrize(
+    ("build", "full"),
+    [
+        (lambda x: ops.maximum(x, x), 1),
+        (lambda x: ops.minimum(x, x), 1),
+        (lambda x: ops.greater(x, np.float32(0)), 1),  # cmp
+        (lambda x: ops.power(x, np.float32(2)), 1 + 1 + (2 - 1)),  # mul + add + (p - 1) mul
+        (lambda x: ops.power(x, np.float32(3)), 1 + 1 + (3 - 1)),
+        # per channel: (x - mean) / sqrt(var + eps) x gamma + beta, as a scale and a shift
+        (lambda x: ops.batch_norm_inference(x, *np.ones((4, 2), np.float32), 1e-5), 2),
+    ],
+)
+def test_ops_model_analyzer_has_no_rule_for(
+    tmp_path: Path, build: Callable[[ov.Node], ov.Node], full: int
+) -> None:
+    """model_analyzer's rules for these never match an OpenVINO op: 0 in its convention."""
+    x = ops.parameter([1, 2, 4, 4], np.float32, name="x")
+    model = save_and_read(tmp_path, [build(x)], [x])
+    analyzer = count_complexity(model)
+    assert analyzer.flops == 0 and analyzer.unknown_ops == {}
+    assert analyzer.zero_by_convention  # named as counted 0 by the convention, not as unknown
+    assert count_complexity(model, convention="full").flops == full * 32
 
 
 @pytest.mark.parametrize(

@@ -28,11 +28,11 @@ PER_ELEMENT: dict[str, int] = {
     "Subtract": 1,  # sub (MA writes self.div, also 1)
     "Multiply": 1,  # mul
     "Divide": 1,  # div
-    "Maximum": 1,  # max; not in MA, its max primitive
-    "Minimum": 1,  # min; not in MA, its min primitive
+    "Maximum": 1,  # max (MA has no rule: 0 there)
+    "Minimum": 1,  # min (MA has no rule: 0 there)
     "Less": 1,  # cmp
     "LessEqual": 1,  # cmp
-    "Greater": 1,  # cmp (MA registers 'Greater ' with a space, so never matches)
+    "Greater": 1,  # cmp (MA registers 'Greater ' with a space, so never matches: 0 there)
     "GreaterEqual": 1,  # cmp
     "Exp": 1,  # exp
     "Log": 1,  # log
@@ -57,7 +57,8 @@ PER_ELEMENT: dict[str, int] = {
     "LogSoftmax": 6,  # LogSoftMax: softmax + log
     "Tanh": 6,  # sigmoid (3) + 2 mul + sum
     "Mish": 10,  # x * tanh(ln(1 + e^x)): mul + tanh (6) + log + sum + exp
-    # Not in MA under this name: MA's BatchNormalization is a ScaleShift, 2 (mul + add)
+    # MA's BatchNormalization, a ScaleShift: 2 (mul + add); OpenVINO's op has another name, so
+    # MA counts it 0
     "BatchNormInference": 2,
 }
 
@@ -149,6 +150,11 @@ _RECURRENT_WEIGHTS: dict[str, tuple[int, int]] = {
 # The tanh form 0.5x(1 + tanh(c(x + 0.044715x^3))) in MA primitives, both modes: x^3 (2 mul) +
 # 0.044715* (mul) + x+ (sum) + c* (mul) + tanh (6) + 1+ (sum) + 0.5x* (2 mul). MA has no rule: 0.
 GELU = 14
+
+# Rules of MA that never apply to an OpenVINO op: under other names ('BatchNormalization',
+# 'Greater ' with a space), missing (Maximum, Minimum), or whose test always fails (Power compares
+# a method to 1). MA counts these ops 0, so `model-analyzer` does; `full` counts them.
+MODEL_ANALYZER_ZERO = ("BatchNormInference", "Greater", "Maximum", "Minimum", "Power")
 
 # Per hidden value, step and direction of a recurrent op under `full`, besides the gate products:
 # the sum of the two products and the bias (2 per gate value), sigmoid 3, tanh 6, and the update.
@@ -300,7 +306,7 @@ def _free(node: Node) -> float:
 
 
 COSTS.update({kind: _per_element(ops) for kind, ops in PER_ELEMENT.items()})
-CONVENTION_COSTS["model-analyzer"]["Gelu"] = _free
+CONVENTION_COSTS["model-analyzer"].update(dict.fromkeys(("Gelu", *MODEL_ANALYZER_ZERO), _free))
 CONVENTION_COSTS["full"]["Gelu"] = _per_element(GELU)
 
 
@@ -404,11 +410,11 @@ def _mvn_as_model_analyzer(node: Node) -> float:
     return 2 * _size(_out(node))
 
 
-@cost("Power")
+@cost("Power", convention="full")
 def _power(node: Node) -> float | None:
     """out x (p + 1) for a scalar constant exponent p; MA Power: mul + add + (p - 1) x mul.
 
-    MA compares a bound method to 1 there and so never counts Power; we apply its formula.
+    MA compares a bound method to 1 there and so never counts Power: `full` applies its formula.
     """
     exponent = node.input_value(1).get_node()
     while exponent.get_type_name() in {"Convert", "Reshape", "Squeeze", "Unsqueeze"}:
