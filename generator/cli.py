@@ -75,6 +75,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
             f"--benchmark {args.benchmark:g}: must be more than 0 and at most "
             f"{MAX_BENCHMARK:g} seconds"
         )
+    if args.benchmark_hint and args.benchmark is None:
+        raise UsageError(f"--benchmark-hint {args.benchmark_hint}: needs --benchmark")
     catalog = load_catalog(args.cards)
     try:
         names, unloadable = select_cards(args, catalog)
@@ -92,6 +94,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 progress=True,
                 convention=args.convention,
                 benchmark=args.benchmark,
+                benchmark_hint=(args.benchmark_hint or "throughput").upper(),
             )
 
         results = run()
@@ -476,6 +479,11 @@ def build_parser() -> argparse.ArgumentParser:
         const=BENCHMARK_SECONDS,
         metavar="SECONDS",
         help=f"then measure latency and throughput (default: {BENCHMARK_SECONDS:g} s per IR)",
+    )
+    validate.add_argument(
+        "--benchmark-hint",
+        choices=("latency", "throughput"),
+        help="OpenVINO performance hint the benchmark compiles with (default: throughput)",
     )
     validate.add_argument("--jobs", type=int, default=1, metavar="N", help="models in parallel")
     validate.add_argument(

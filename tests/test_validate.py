@@ -508,6 +508,8 @@ def test_exit_codes(mixed: Path, tmp_path: Path) -> None:
          "zoo: error: --benchmark 0: must be more than 0 and at most 3600 seconds\n"),
         (["--benchmark", "inf"],
          "zoo: error: --benchmark inf: must be more than 0 and at most 3600 seconds\n"),
+        (["--benchmark-hint", "latency"],
+         "zoo: error: --benchmark-hint latency: needs --benchmark\n"),
     ]:  # fmt: skip
         done = zoo_cli(mixed, *cards, *args)
         assert (done.returncode, done.stderr) == (2, message), args
@@ -664,3 +666,20 @@ def test_benchmark_measures_speed_after_the_correctness_run(tmp_path: Path) -> N
     assert result.timings.benchmark >= 0.3
     [again] = validate_catalog(catalog, cache_dir=cache, benchmark=0.3)
     assert again.cached and again.speed == speed
+
+
+def test_benchmark_hint_latency_compiles_for_one_request_at_a_time(tmp_path: Path) -> None:
+    """LATENCY on CPU: one stream, one request; recorded in the report, cached apart."""
+    add_model(tmp_path / "cards", "good")
+    report = tmp_path / "report.json"
+    extra = ("--benchmark", "0.2", "--benchmark-hint", "latency", "--report", str(report))
+    assert validate(tmp_path / "cards", tmp_path, *extra) == 0
+    [result] = read_report(report).results
+    speed = result.speed
+    assert speed is not None and speed.hint == "LATENCY"
+    assert speed.streams == 1 and speed.requests == 1
+    assert speed.inferences >= 1 and speed.latency_median_ms > 0
+    [throughput] = validate_catalog(
+        load_catalog(tmp_path / "cards"), cache_dir=tmp_path / "cache", benchmark=0.2
+    )
+    assert not throughput.cached and throughput.speed.hint == "THROUGHPUT"

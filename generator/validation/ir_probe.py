@@ -17,7 +17,16 @@ import openvino
 from generator.cards.schema import Tensor
 from generator.validation.complexity import ComplexityCount, count_complexity
 from generator.validation.ir_compare import concrete_shape, dim_text, match_tensors
-from generator.validation.results import OpFigures, Probe, ProbeJob, Speed, TensorInfo, Timings
+from generator.validation.results import (
+    DEFAULT_SPEED_HINT,
+    OpFigures,
+    Probe,
+    ProbeJob,
+    Speed,
+    SpeedHint,
+    TensorInfo,
+    Timings,
+)
 
 
 class StageError(Exception):
@@ -86,7 +95,9 @@ def run_stages(job: ProbeJob, core: openvino.Core, probe: Probe) -> None:
     ]
     if job.benchmark:
         with stage("benchmark failed", timings, "benchmark"):
-            probe.speed = measure_speed(core, model, job.device, probe.input_shapes, job.benchmark)
+            probe.speed = measure_speed(
+                core, model, job.device, probe.input_shapes, job.benchmark, job.benchmark_hint
+            )
 
 
 def breakdown(count: ComplexityCount) -> dict[str, OpFigures]:
@@ -104,15 +115,18 @@ def breakdown(count: ComplexityCount) -> dict[str, OpFigures]:
     return dict(sorted(figures.items(), key=lambda item: (-item[1].gflops, -item[1].mparams)))
 
 
-SPEED_HINT = "THROUGHPUT"  # benchmark_app's default
-
-
 def measure_speed(
-    core: openvino.Core, model: openvino.Model, device: str, shapes: list[list[int]], seconds: float
+    core: openvino.Core,
+    model: openvino.Model,
+    device: str,
+    shapes: list[list[int]],
+    seconds: float,
+    hint: SpeedHint = DEFAULT_SPEED_HINT,
 ) -> Speed:
     """benchmark_app's way: compile with the hint, as many requests as the device asks for, one
-    inference each to warm up, then keep them all busy for `seconds`."""
-    compiled = core.compile_model(model, device, {"PERFORMANCE_HINT": SPEED_HINT})
+    inference each to warm up, then keep them all busy for `seconds`. THROUGHPUT: several
+    streams and requests in flight; LATENCY: one stream, so one request at a time on CPU."""
+    compiled = core.compile_model(model, device, {"PERFORMANCE_HINT": hint})
     requests = max(1, int(compiled.get_property("OPTIMAL_NUMBER_OF_INFER_REQUESTS")))
     inputs = [
         random_input(port, shape) for port, shape in zip(compiled.inputs, shapes, strict=True)
@@ -131,7 +145,7 @@ def measure_speed(
     elapsed = time.perf_counter() - start
     batch = shapes[0][0] if shapes and shapes[0] and shapes[0][0] > 0 else 1
     return Speed(
-        hint=SPEED_HINT,
+        hint=hint,
         streams=int_property(compiled, "NUM_STREAMS"),
         threads=int_property(compiled, "INFERENCE_NUM_THREADS"),
         requests=requests,

@@ -160,6 +160,10 @@ class Speed(BaseModel):
     throughput_fps: Figure = None
 
 
+SpeedHint = Literal["LATENCY", "THROUGHPUT"]  # OpenVINO's PERFORMANCE_HINT values
+DEFAULT_SPEED_HINT: SpeedHint = "THROUGHPUT"  # benchmark_app's default
+
+
 class ProbeJob(BaseModel):
     """What the worker needs: the IR, the device and the tensors the card documents."""
 
@@ -167,6 +171,7 @@ class ProbeJob(BaseModel):
     device: str
     convention: Convention = DEFAULT_CONVENTION
     benchmark: float | None = None  # seconds of speed measurement after the correctness run
+    benchmark_hint: SpeedHint = DEFAULT_SPEED_HINT  # what the benchmark compiles for
     inputs: list[Tensor] = []  # run with these shapes where the IR is dynamic
     outputs: list[Tensor] = []  # names only: an IR tensor is reported by the card's name
 

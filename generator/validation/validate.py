@@ -23,7 +23,13 @@ from generator.model_files import ir_files
 from generator.progress import progress_lines
 from generator.validation.conventions import DEFAULT_CONVENTION, Convention
 from generator.validation.ir_compare import compare_complexity, compare_tensors
-from generator.validation.results import Probe, ProbeJob, ValidationResult
+from generator.validation.results import (
+    DEFAULT_SPEED_HINT,
+    Probe,
+    ProbeJob,
+    SpeedHint,
+    ValidationResult,
+)
 from generator.validation.validate_worker import WorkerFailure, WorkerPool
 from generator.validation.validation_cache import (
     DEFAULT_CACHE,
@@ -63,10 +69,11 @@ def validate_catalog(
     progress: bool = False,
     convention: Convention = DEFAULT_CONVENTION,
     benchmark: float | None = None,
+    benchmark_hint: SpeedHint = DEFAULT_SPEED_HINT,
 ) -> list[ValidationResult]:
     """Validate the named cards (all when None) on `device`; one result per card and precision;
     GFLOPs are counted under `convention` (conventions.py); `benchmark` seconds of
-    speed measurement follow each correctness run.
+    speed measurement, compiled for `benchmark_hint`, follow each correctness run.
 
     A card without a local IR is skipped; a broken, crashing or hanging IR is an `error` result
     of that card only. Probes are cached in `cache_dir` (None: no cache).
@@ -76,7 +83,16 @@ def validate_catalog(
     cache = ValidationCache(cache_dir)
     with reporter(progress, len(tasks)) as report:
         measured = run_tasks(
-            tasks, device, jobs, timeout, tolerance, cache, report, convention, benchmark
+            tasks,
+            device,
+            jobs,
+            timeout,
+            tolerance,
+            cache,
+            report,
+            convention,
+            benchmark,
+            benchmark_hint,
         )
     cache.save()
     order = {source.name: index for index, source in enumerate(catalog.cards)}
@@ -148,6 +164,7 @@ def run_tasks(
     report: Callable[[ValidationResult], None],
     convention: Convention = DEFAULT_CONVENTION,
     benchmark: float | None = None,
+    benchmark_hint: SpeedHint = DEFAULT_SPEED_HINT,
 ) -> list[ValidationResult]:
     if not tasks:
         return []
@@ -155,7 +172,9 @@ def run_tasks(
     pool, threads = WorkerPool(jobs), ThreadPoolExecutor(jobs)
 
     def run(task: Task) -> ValidationResult:
-        probe, files, cached = measure(task, device, timeout, cache, pool, convention, benchmark)
+        probe, files, cached = measure(
+            task, device, timeout, cache, pool, convention, benchmark, benchmark_hint
+        )
         return judge(task, probe, files, tolerance, device, cached)
 
     results = []
@@ -181,6 +200,7 @@ def measure(
     pool: WorkerPool,
     convention: Convention = DEFAULT_CONVENTION,
     benchmark: float | None = None,
+    benchmark_hint: SpeedHint = DEFAULT_SPEED_HINT,
 ) -> tuple[Probe, dict[str, str], bool]:
     """The task's probe, cached or fresh; worker failures (crash, timeout) are not cached."""
     card = task.source.card
@@ -189,6 +209,7 @@ def measure(
         device=device,
         convention=convention,
         benchmark=benchmark,
+        benchmark_hint=benchmark_hint,
         inputs=card.inputs,
         outputs=card.outputs,
     )

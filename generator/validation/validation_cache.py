@@ -89,6 +89,7 @@ def probe_key(job: ProbeJob, files: dict[str, str]) -> str:
         "device": job.device,
         "convention": job.convention,
         "benchmark": job.benchmark,
+        "benchmark_hint": job.benchmark_hint if job.benchmark else None,
         "files": files,
         "inputs": [[t.name, t.shape] for t in job.inputs],
         "outputs": [t.name for t in job.outputs],
