@@ -352,7 +352,8 @@ def test_attention_is_its_products_scale_mask_and_softmax(
     # per score: Q.K^T 2 x E, scale 1 (the default 1/sqrt(E) too), softmax 5, mask 1, P.V 2 x Ev
     per_score = 2 * e + 1 + 5 + (mask or causal) + 2 * ev
     assert count_complexity(model, convention="full").flops == scores * per_score
-    assert count_complexity(model, convention="model-analyzer").flops == 0
+    # model_analyzer has no SDPA rule, but counted OMZ's unfused attention the same way
+    assert count_complexity(model, convention="model-analyzer").flops == scores * per_score
     # the mask and the scale are constant inputs: parameters, as model_analyzer counts them
     count = count_complexity(model)
     assert count.params == sum(np.size(value) for value in extra) and not count.dynamic

@@ -621,7 +621,7 @@ def test_ir_files_stay_in_the_card_folder_and_are_regular_files(tmp_path: Path) 
     ("card", "hint"),
     [
         # the card is higher: the ops counted as 0 can explain it, so they are named
-        (1.015, "ratio 1.015; no cost rule for Erf, counted as 0; ScaledDotProductAttention "
+        (1.015, "ratio 1.015; no cost rule for Erf, counted as 0; Gelu "
          "counted as 0 by the model-analyzer convention"),
         # the card is lower: an op counted as 0 cannot explain that, so none is blamed
         (0.986, "ratio 0.986"),
@@ -636,7 +636,7 @@ def test_complexity_hints_blame_uncounted_ops_only_when_they_explain_the_gap(
         convention="model-analyzer",
         unknown_ops={"Erf": 2},
         breakdown={
-            "ScaledDotProductAttention": OpFigures(ops=2, gflops=0, zero_by_convention=True),
+            "Gelu": OpFigures(ops=2, gflops=0, zero_by_convention=True),
             "Gather": OpFigures(ops=1, gflops=0.0, mparams=3.0),  # free in every convention
             "MatMul": OpFigures(ops=4, gflops=1.0, mparams=1.0),
         },
