@@ -178,7 +178,7 @@ class ZooPlugin(BasePlugin[ZooConfig]):
         assert catalog is not None, "on_config runs first"
         try:
             wanted = self.last_files = site_files(
-                catalog, self.results, self.templates_dir, self.drift
+                catalog, self.results, self.templates_dir, self.drift, self.config.convention
             )
         except SiteError as error:
             if not self.serving or not self.last_files:

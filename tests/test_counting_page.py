@@ -1,14 +1,20 @@
-"""The site documents every counting rule, read from the counter's registry itself."""
+"""The site documents every counting rule, read from the counter's registry itself, and says
+under which convention a documented GFLOPs figure is and what it counts as 0."""
 
 from __future__ import annotations
 
+import html
 import subprocess
 import sys
 from pathlib import Path
 
-from conftest import table_rows
+from conftest import ROOT, table_rows
+from generator.cards.catalog import load_catalog
+from generator.site.pages import site_pages
+from generator.site.render import render
 from generator.validation.complexity import rule_table, rules
 from generator.validation.conventions import CONVENTIONS
+from generator.validation.results import OpFigures, ValidationResult
 
 
 def test_every_rule_of_the_registry_is_on_the_counting_page(built_site: Path) -> None:
@@ -26,3 +32,49 @@ def test_the_rules_page_does_not_load_the_runtime() -> None:
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "False"
+
+
+def gflops_row(page_markdown: str) -> str:
+    """The Specification's row (the Validation section has one of its own), as the reader sees
+    it: the template writes card and report text as entities, so Markdown cannot read it."""
+    return html.unescape(
+        next(line for line in page_markdown.splitlines() if line.startswith("| GFLOPs |"))
+    )
+
+
+def model_page(results: list[ValidationResult], convention: str) -> str:
+    catalog = load_catalog(ROOT / "model_cards")
+    [page] = [
+        page
+        for page in site_pages(catalog, results, convention=convention)
+        if page.path == "models/pp-ocrv4-rec/index.md"
+    ]
+    return render(None, page.template, **page.context)
+
+
+def test_a_documented_gflops_says_its_convention_and_what_it_counts_as_0() -> None:
+    """A documented figure leaves out what its convention counts as 0: the page says so."""
+    measured = ValidationResult(
+        name="pp-ocrv4-rec",
+        precision="FP32",
+        device="CPU",
+        status="passed",
+        convention="model-analyzer",
+        breakdown={
+            "Convolution": OpFigures(ops=40, gflops=1.2, mparams=1.0),
+            "ScaledDotProductAttention": OpFigures(ops=2, gflops=0.0017),
+            "Gelu": OpFigures(ops=4, gflops=0, zero_by_convention=True),
+        },
+        unknown_ops={"ReduceMean": 2},
+    )
+    row = gflops_row(model_page([measured], "model-analyzer"))
+    assert row == (
+        "| GFLOPs | 1.444 ([model-analyzer convention](../../counting.md); counted as 0: "
+        "Gelu (x4), ReduceMean (x2)) |"
+    )
+    # a zoo counting in full: its figure is said to be so; another convention's result says
+    # nothing of what this one leaves out
+    row = gflops_row(model_page([measured], "full"))
+    assert row == "| GFLOPs | 1.444 ([full convention](../../counting.md)) |"
+    row = gflops_row(model_page([], "model-analyzer"))
+    assert row == "| GFLOPs | 1.444 ([model-analyzer convention](../../counting.md)) |"

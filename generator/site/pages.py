@@ -81,7 +81,9 @@ def site_pages(
     catalog: Catalog,
     results: list[ValidationResult] = (),
     drift: list[DriftEntry] | None = None,
+    convention: str = DEFAULT_CONVENTION,
 ) -> Iterator[SitePage]:
+    """Every generated page; `convention` is how this zoo counts GFLOPs (the plugin option)."""
     by_model: dict[str, list[ValidationResult]] = {}
     for result in results:
         by_model.setdefault(result.name, []).append(result)
@@ -103,12 +105,16 @@ def site_pages(
         yield SitePage(
             model_page_path(source.name),
             "model.md.j2",
-            model_context(catalog, source, by_model.get(source.name, []), related),
+            model_context(catalog, source, by_model.get(source.name, []), related, convention),
         )
 
 
 def model_context(
-    catalog: Catalog, source: CardSource, validation: list[ValidationResult], related: RelatedIndex
+    catalog: Catalog,
+    source: CardSource,
+    validation: list[ValidationResult],
+    related: RelatedIndex,
+    convention: str = DEFAULT_CONVENTION,
 ) -> dict:
     card = source.card
     return {
@@ -121,6 +127,8 @@ def model_context(
         "license_class": license_class(card.license.id if card.license else None),
         "label_map": label_map_uri(source),
         "validation": validation,
+        "convention": convention,
+        "counted_zero": counted_zero(validation, convention),
         "comparisons": [
             (result, comparison_rows(source, result))
             for result in validation
@@ -132,6 +140,17 @@ def model_context(
         "layout_legend": layout_legend(card),
         "checksums": checksum_groups(card.files),
     }
+
+
+def counted_zero(results: list[ValidationResult], convention: str) -> list[str]:
+    """The op types a model has that `convention` counts as 0 or that have no cost rule, with
+    their counts ("Gelu (x2)"), from its first result counted that way."""
+    for result in results:
+        if result.convention == convention and (result.breakdown or result.unknown_ops):
+            zero = {kind: f.ops for kind, f in result.breakdown.items() if f.zero_by_convention}
+            kinds = {**zero, **result.unknown_ops}
+            return [f"{kind} (x{count})" for kind, count in sorted(kinds.items()) if count]
+    return []
 
 
 def checksum_groups(files: list[FileEntry]) -> list[tuple[str, str]]:

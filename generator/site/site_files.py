@@ -19,6 +19,7 @@ from generator.site.export import models_csv, models_json, schema_json
 from generator.site.pages import site_assets, site_pages
 from generator.site.render import render
 from generator.site.vendor import static_files
+from generator.validation.conventions import DEFAULT_CONVENTION
 from generator.validation.results import ReportError, ValidationResult, results_json
 
 # the Markdown extensions the pages need beyond MkDocs' defaults (toc, tables, fenced_code):
@@ -60,11 +61,13 @@ def site_files(
     results: list[ValidationResult],
     templates: Path | None,
     drift: list[DriftEntry] | None = None,
+    convention: str = DEFAULT_CONVENTION,
 ) -> list[SiteFile]:
     """Everything the site gets from zoo-cards; `templates` overrides default templates by name;
-    with a drift report, a Drift page."""
+    with a drift report, a Drift page; `convention` is how the zoo counts GFLOPs, said next to
+    each documented figure."""
     files = []
-    for page in site_pages(catalog, results, drift):
+    for page in site_pages(catalog, results, drift, convention):
         try:
             text = render(templates, page.template, **page.context)
         except jinja2.TemplateError as error:
