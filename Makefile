@@ -53,6 +53,8 @@ bench: $(STAMP) browser models
 	$(BIN)/python bench/targets.py
 	$(BIN)/python bench/validation.py
 	$(BIN)/python bench/omz_import.py
+	# with a model_analyzer source copy: make bench MODEL_ANALYZER=/path/to/model_analyzer
+	$(if $(MODEL_ANALYZER),$(BIN)/python bench/model_analyzer_compare.py --model-analyzer $(MODEL_ANALYZER))
 
 clean:
 	rm -rf site $(VENV) node_modules

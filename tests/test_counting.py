@@ -3,6 +3,8 @@ small transformer encoder that must count as their FP32 model under every conven
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,6 +13,7 @@ import openvino as ov
 import openvino.opset16 as ops
 import pytest
 
+from conftest import ROOT
 from generator.validation.complexity import count_complexity
 from generator.validation.conventions import CONVENTIONS
 
@@ -128,3 +131,17 @@ def test_precisions_count_as_fp32(
     # 2 norms + 4 dense layers (weight + bias) + the stem
     dense = 32 * 96 + 96 + 32 * 32 + 32 + 32 * 64 + 64 + 64 * 32 + 32
     assert fp32.params == 4 * WIDTH + dense + WIDTH * 3 * 2 * 2
+
+
+def test_model_analyzer_comparison_skips_without_a_copy(tmp_path: Path) -> None:
+    """The comparison bench needs model_analyzer's source, which no package ships: without
+    `--model-analyzer PATH` it says so and succeeds; a wrong path is a one-line error."""
+    script = [sys.executable, str(ROOT / "bench" / "model_analyzer_compare.py")]
+    done = subprocess.run(script, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "model_analyzer comparison skipped: no --model-analyzer PATH given\n"
+    done = subprocess.run(
+        [*script, "--model-analyzer", str(tmp_path)], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 2
+    assert done.stderr == f"{tmp_path}: no model_analyzer/layer_provider.py there\n"
