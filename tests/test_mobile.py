@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 import test_browser
 from playwright.sync_api import Browser, Page, expect
-from test_browser import ARTIFACTS, listed, open_catalog
+from test_browser import ARTIFACTS, facet, listed, open_catalog
 
 from local_site import wait_ready, watched_page
 
@@ -30,6 +30,8 @@ PAGE_KINDS = {
     "citations": "citations/",
     "counting": "counting/",
     "model": "models/person-detection-retail-0013/",
+    "leaderboards": "leaderboards/",
+    "leaderboard": "leaderboards/reidentification-market-1501-rank-1/",  # with its chart
 }
 
 
@@ -240,3 +242,40 @@ def test_compare_view_fits_a_phone(mobile: Page, shipped_site: str) -> None:
     expect(row.locator("td")).to_have_text(["no accuracy published", "42.6%"])
     header = row.locator("th").bounding_box()
     assert header["width"] < 390 / 2  # the spec names wrap instead of taking the screen
+
+
+def test_the_readers_question_gets_an_answer_on_a_phone(mobile: Page, shipped_site: str) -> None:
+    """'The most accurate person detector under 3 GFLOPs, permissive license, validated on
+    CPU', asked through the drawer on the shipped catalog: a ranked list or the reason none."""
+    open_catalog(mobile, shipped_site)
+    mobile.locator("[data-action=filters]").click()
+    drawer = mobile.locator("#zoo-filters")
+    drawer.get_by_label("Object Detection").check()
+    facet(mobile, "tag", "person").check()
+    facet(mobile, "license_class", "permissive").check()
+    drawer.locator('[data-range="gflops"] input[data-bound="max"]').fill("3")
+    facet(mobile, "device", "CPU").check()
+    drawer.locator("[data-action=close-filters]").click()
+    mobile.get_by_role("button", name="Accuracy").click()  # sort: best first
+    assert overflow(mobile) == []
+
+    rows = mobile.locator(".zoo-catalog__table tbody tr")
+    if listed(mobile):  # a ranked answer: the list holds only what was asked for
+        gflops = rows.locator('td[data-label="GFLOPs"]').all_inner_texts()
+        assert all(float(value) <= 3 for value in gflops)
+        return
+    # no answer: the page says what each relaxation would give, and one tap relaxes it
+    empty = mobile.locator(".zoo-catalog__empty")
+    expect(empty).to_contain_text("No model matches these filters.")
+    relax = empty.get_by_role(
+        "button", name=re.compile(r"^Remove “Validated on: CPU”: \d+ models?$")
+    )
+    shown = int(re.search(r"(\d+) models?$", relax.inner_text()).group(1))
+    relax.click()
+    assert len(listed(mobile)) == shown > 0
+    gflops = rows.locator('td[data-label="GFLOPs"]').all_inner_texts()
+    assert all(float(value) <= 3 for value in gflops)
+    # what is missing is said, not left blank
+    for accuracy in rows.locator('td[data-label="Accuracy"]').all_inner_texts():
+        assert accuracy.strip() and accuracy != "-"
+    assert overflow(mobile) == []
