@@ -110,7 +110,7 @@ def test_ssd_page_summary_label_map_and_breadcrumbs(built_site: Path) -> None:
     page = (folder / "index.html").read_text()
     assert 'class="zoo-breadcrumbs"' in page and 'aria-label="Breadcrumb"' in page
     assert 'href="../../overview/#detection"' in page
-    summary = page[page.index('<dl class="zoo-summary">') : page.index("</dl>")]
+    summary = page[page.index('<dl class="zoo-summary"') : page.index("</dl>")]
     assert "Object Detection" in summary and "433.411" in summary and "20.058" in summary
     assert 'zoo-license-permissive" title="License class">permissive<' in summary
     assert 'href="label-map/coco-labels.txt"' in page
@@ -130,7 +130,7 @@ def test_matconvnet_pages_state_the_protocol_and_caveats(built_site: Path) -> No
 
 def test_placeholder_weights_are_not_a_green_pass(built_site: Path) -> None:
     page = (built_site / "models" / "squeezenet1.1-light" / "index.html").read_text()
-    summary = page[page.index('<dl class="zoo-summary">') : page.index("</dl>")]
+    summary = page[page.index('<dl class="zoo-summary"') : page.index("</dl>")]
     assert "placeholder, not trained" in summary
     assert "zoo-passed" not in page and "zoo-placeholder" in summary
     real = (built_site / "models" / "ssd-resnet34-1200-onnx" / "index.html").read_text()

@@ -185,3 +185,5 @@ def test_search_indexes_a_model_by_its_name_and_description_only(built_site: Pat
         "use-case-and-high-level-description",
     ]
     assert "MLPerf" in ssd[1]["text"]
+    # the summary under the title (task, figures, license) is not indexed either
+    assert ssd[0]["text"] == ""
