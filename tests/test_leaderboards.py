@@ -107,6 +107,17 @@ def test_error_rates_rank_lowest_first_with_ties_sharing_a_rank(site: Path) -> N
     assert "lower is better" in text and "<strong>1 (best)</strong>" in text
 
 
+def test_a_model_page_links_each_figure_to_its_place_on_its_leaderboard(site: Path) -> None:
+    model = site / "models" / "net-b" / "index.html"
+    [accuracy] = [t for t in html_tables(model) if t[0][-1] == "Leaderboard"]
+    assert accuracy[1][-1] == "rank 4 of 6"
+    assert 'href="../../leaderboards/classification-imagenet-top-1-err/"' in model.read_text()
+    # a card with figures on two leaderboards links both
+    two_figures = site / "models" / "net-a" / "index.html"
+    [rows] = [t for t in html_tables(two_figures) if t[0][-1] == "Leaderboard"]
+    assert [row[-1] for row in rows[1:]] == ["rank 3 of 6", "rank 1 of 1"]
+
+
 def test_higher_is_better_ranks_highest_first_and_a_lone_model_is_said(site: Path) -> None:
     rows = ranking(page(site, "classification-imagenet-top-1"))
     assert [row[:3] for row in rows] == [["1 (best)", "net-a", "75.4%"]]

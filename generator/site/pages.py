@@ -17,7 +17,7 @@ from generator.cards.license_class import license_class
 from generator.cards.links import links
 from generator.cards.schema import Citation, FileEntry, Metric, Speed
 from generator.cards.vocab import TASKS, TaskInfo
-from generator.site.leaderboards import INDEX_PATH, by_task, leaderboards
+from generator.site.leaderboards import INDEX_PATH, Entry, Leaderboard, by_task, leaderboards
 from generator.site.model_page import RelatedIndex, bibtex, layout_legend, runtime_snippet
 from generator.site.view_model import model_page
 from generator.validation.complexity import rule_table
@@ -100,13 +100,23 @@ def site_pages(
     boards = leaderboards(catalog)
     yield SitePage(INDEX_PATH, "leaderboards.md.j2", {"tasks": by_task(boards)})
     yield from (SitePage(board.path, "leaderboard.md.j2", {"board": board}) for board in boards)
+    placed = board_places(boards)
     related = RelatedIndex(catalog)
     for source in catalog.cards:
-        yield SitePage(
-            model_page_path(source.name),
-            "model.md.j2",
-            model_context(catalog, source, by_model.get(source.name, []), related, convention),
-        )
+        context = model_context(catalog, source, by_model.get(source.name, []), related, convention)
+        # each accuracy figure's place on its leaderboard (None: the card's second figure of
+        # the same kind, which no leaderboard ranks)
+        context["places"] = [placed.get((source.name, id(m))) for m in source.card.accuracy]
+        yield SitePage(model_page_path(source.name), "model.md.j2", context)
+
+
+def board_places(boards: list[Leaderboard]) -> dict[tuple[str, int], tuple[Leaderboard, Entry]]:
+    """(model name, id of its Metric) -> the leaderboard that ranks that figure, and where."""
+    return {
+        (entry.source.name, id(entry.metric)): (board, entry)
+        for board in boards
+        for entry in board.entries
+    }
 
 
 def model_context(
