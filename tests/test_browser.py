@@ -454,6 +454,9 @@ def test_compare_view(page: Page, small_site: str) -> None:
 
 
 def chart_points(page: Page) -> list[str]:
+    # the chart is drawn after the frame that shows the table (rAF, then a task): wait for the
+    # one a change has just scheduled, which runs before this later rAF's task
+    page.evaluate("() => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0)))")
     page.wait_for_function(
         "() => { const plot = document.querySelector('.zoo-catalog__plot');"
         " return plot.uplot && plot.uplot.data[0].length === Number(plot.dataset.points); }"
