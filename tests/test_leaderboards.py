@@ -118,6 +118,16 @@ def test_a_model_page_links_each_figure_to_its_place_on_its_leaderboard(site: Pa
     assert [row[-1] for row in rows[1:]] == ["rank 3 of 6", "rank 1 of 1"]
 
 
+def test_the_accuracy_page_links_each_datasets_leaderboards(site: Path) -> None:
+    text = (site / "accuracy" / "index.html").read_text()
+    assert re.findall(r"<p>Ranked: (.*?)</p>", text) == [
+        '<a href="../leaderboards/detection-coco-map/">mAP, Object Detection</a>.',
+        '<a href="../leaderboards/classification-imagenet-top-1/">top-1, Image Classification'
+        '</a>, <a href="../leaderboards/classification-imagenet-top-1-err/">top-1 err., Image '
+        "Classification</a>.",
+    ]
+
+
 def test_higher_is_better_ranks_highest_first_and_a_lone_model_is_said(site: Path) -> None:
     rows = ranking(page(site, "classification-imagenet-top-1"))
     assert [row[:3] for row in rows] == [["1 (best)", "net-a", "75.4%"]]

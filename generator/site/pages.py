@@ -91,13 +91,14 @@ def site_pages(
     # the catalog page renders models.json in the browser (docs/javascripts/catalog.js)
     yield SitePage("catalog.md", "catalog.md.j2", {"count": len(catalog.cards)})
     yield SitePage("devices.md", "devices.md.j2", {"matrix": device_matrix(catalog, by_model)})
-    yield SitePage("accuracy.md", "accuracy.md.j2", {"groups": accuracy_groups(catalog)})
+    boards = leaderboards(catalog)
+    accuracy = {"groups": accuracy_groups(catalog), "boards": boards_by_dataset(boards)}
+    yield SitePage("accuracy.md", "accuracy.md.j2", accuracy)
     yield SitePage("checksums.md", "checksums.md.j2", {"rows": checksum_rows(catalog)})
     yield SitePage("citations.md", "citations.md.j2", {"entries": citation_entries(catalog)})
     yield SitePage("counting.md", "counting.md.j2", counting_rules())
     if drift is not None:
         yield SitePage("drift.md", "drift.md.j2", drift_page(catalog, drift))
-    boards = leaderboards(catalog)
     yield SitePage(INDEX_PATH, "leaderboards.md.j2", {"tasks": by_task(boards)})
     yield from (SitePage(board.path, "leaderboard.md.j2", {"board": board}) for board in boards)
     placed = board_places(boards)
@@ -313,6 +314,14 @@ def accuracy_groups(catalog: Catalog) -> list[AccuracyGroup]:
             group.has_speed |= speed is not None
             group.rows.append((source, metrics, speed))
     return sorted(groups.values(), key=lambda group: (group.dataset == "Other", group.dataset))
+
+
+def boards_by_dataset(boards: list[Leaderboard]) -> dict[str, list[Leaderboard]]:
+    """The leaderboards of each accuracy table (keyed like `accuracy_groups`)."""
+    grouped: dict[str, list[Leaderboard]] = {}
+    for board in boards:
+        grouped.setdefault(board.dataset or "Other", []).append(board)
+    return grouped
 
 
 def checksum_rows(catalog: Catalog) -> list[tuple[CardSource, FileEntry]]:
