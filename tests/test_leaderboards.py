@@ -327,3 +327,21 @@ def test_a_wide_gflops_range_labels_every_other_decade(tmp_path: Path) -> None:
     labels = [tick.label for tick in board.chart.x_ticks]
     assert labels == ["0.0001", "", "0.01", "", "1", "", "100", "", "10000", ""]
     assert board.chart.y_ticks[0].label == "-0.525"
+
+
+def test_a_crowded_leaderboard_charts_its_best_hundred_and_ranks_all(tmp_path: Path) -> None:
+    for index in range(130):
+        figure = {"metric": "top-1", "value": 50 + index / 10, "unit": "%", "dataset": "ImageNet"}
+        name = f"net-{index:03d}"
+        write_card(tmp_path / "cards", name, card(name, gflops=1 + index, accuracy=[figure]))
+    (board,) = leaderboards(load_catalog(tmp_path / "cards"))
+    assert len(board.entries) == 130 and board.chart.plottable == 130
+    # the best first: net-129 scores highest, net-030 is the 100th
+    plotted = [point.entry.source.name for point in board.chart.points]
+    assert len(plotted) == 100 and plotted[0] == "net-129" and plotted[-1] == "net-030"
+    site = tmp_path / "site"
+    built = mkdocs_build(site_config(tmp_path, tmp_path / "cards", validation=False), site)
+    assert built.returncode == 0, built.stderr
+    text = page(site, board.slug).read_text()
+    assert "The chart shows the best 100 of the 130 models with published GFLOPs" in text
+    assert len(ranking(page(site, board.slug))) == 130

@@ -27,6 +27,7 @@ WIDTH, HEIGHT = 500, 330
 LEFT, RIGHT, TOP, BOTTOM = 52, 486, 34, 274
 RADIUS = 10  # a marker holds its rank number
 GAP = 2 * RADIUS + 4  # markers closer than this would hide each other
+MAX_PLOTTED = 100  # more numbered markers are unreadable (and a 10,000-model page heavy)
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ class Chart:
     x_ticks: list[Tick]
     y_ticks: list[Tick]
     points: list[Point]
+    plottable: int  # models with GFLOPs; `points` holds the best MAX_PLOTTED of them
     radius: int = RADIUS
 
     @property
@@ -234,6 +236,8 @@ def chart(entries: list[Entry]) -> Chart | None:
     plotted = [(entry, x) for entry, x in plotted if x is not None]
     if not plotted:
         return None
+    plottable = len(plotted)
+    plotted = plotted[:MAX_PLOTTED]  # entries come best first
     xs = [x for _, x in plotted]
     # room beside the extreme markers; one size alone gets a decade around it
     low, high = min(xs) / 1.2, max(xs) * 1.2
@@ -272,6 +276,7 @@ def chart(entries: list[Entry]) -> Chart | None:
         ],
         [Tick(round(y_at(v), 1), number(round(v, 10))) for v in y_values],
         spread([(entry, x_at(x), y_at(float(entry.metric.value))) for entry, x in plotted]),
+        plottable,
     )
 
 
