@@ -65,10 +65,6 @@ class CitationEntry:
     models: list[CardSource]
 
 
-def model_page_path(name: str) -> str:
-    return model_page(name)
-
-
 @dataclass
 class DeviceMatrix:
     """Model x device validation status, from all merged results."""
@@ -108,7 +104,7 @@ def site_pages(
         # each accuracy figure's place on its leaderboard (None: the card's second figure of
         # the same kind, which no leaderboard ranks)
         context["places"] = [placed.get((source.name, id(m))) for m in source.card.accuracy]
-        yield SitePage(model_page_path(source.name), "model.md.j2", context)
+        yield SitePage(model_page(source.name), "model.md.j2", context)
 
 
 def board_places(boards: list[Leaderboard]) -> dict[tuple[str, int], tuple[Leaderboard, Entry]]:

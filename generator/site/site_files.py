@@ -96,6 +96,16 @@ def template_error(error: jinja2.TemplateError, template: str) -> str:
     return f"{template}: {error.message or type(error).__name__}"
 
 
+def first_symlink(start: Path, path: Path) -> Path | None:
+    """The first of `path`'s components below `start` that is a symlink, if any."""
+    step = start
+    for part in path.relative_to(start).parts:
+        step = step / part
+        if step.is_symlink():
+            return step
+    return None
+
+
 def report_paths(base: Path, pattern: str) -> list[Path]:
     """Files a `results:` pattern matches; no folder or file of the pattern below the config
     file may be a symlink (a pull request could add one that points out of the checkout)."""
@@ -104,17 +114,11 @@ def report_paths(base: Path, pattern: str) -> list[Path]:
     fixed = next((i for i, part in enumerate(parts) if glob.has_magic(part)), len(parts) - 1)
     root = Path(*parts[:fixed])
     # the written folders below the config file count too: `results/` itself may be a link
-    path = base
-    for part in root.relative_to(base).parts if root.is_relative_to(base) else ():
-        path = path / part
-        if path.is_symlink():
-            raise ReportError(f"{base / pattern}: the report folder is a symlink ({path})")
+    if root.is_relative_to(base) and (link := first_symlink(base, root)):
+        raise ReportError(f"{base / pattern}: the report folder is a symlink ({link})")
     found = []
     for match in glob.glob(str(full)):
-        path = root
-        for part in Path(match).relative_to(root).parts:
-            path = path / part
-            if path.is_symlink():
-                raise ReportError(f"{match}: a report matched through a symlink ({path})")
+        if link := first_symlink(root, Path(match)):
+            raise ReportError(f"{match}: a report matched through a symlink ({link})")
         found.append(Path(match))
     return found
