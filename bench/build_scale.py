@@ -33,8 +33,8 @@ BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT))
 
 from generator.cards.catalog import load_catalog  # noqa: E402
-from generator.site.pages import site_pages  # noqa: E402
-from generator.site.render import render  # noqa: E402
+from generator.site.site_files import site_files  # noqa: E402
+from generator.site.vendor import EXTRA_CSS, EXTRA_JAVASCRIPT  # noqa: E402
 
 TASKS = ("detection", "classification", "semantic_segmentation", "reidentification")
 CARD = """\
@@ -91,15 +91,19 @@ def config_text(cards: Path | None) -> str:
             item = {"zoo": options}
         plugins.append(item)
     config["plugins"] = plugins
+    if cards is None:  # what the plugin's on_config adds, so both sites carry the same pages
+        config["extra_css"] = [*EXTRA_CSS, *config.get("extra_css", [])]
+        config["extra_javascript"] = [*EXTRA_JAVASCRIPT, *config.get("extra_javascript", [])]
+        config["theme"]["features"] = [*config["theme"].get("features", []), "content.code.copy"]
     return yaml.safe_dump(config, sort_keys=False)
 
 
 def prerender(cards: Path, docs: Path) -> None:
-    catalog = load_catalog(cards)
-    for page in site_pages(catalog):
-        path = docs / page.path
+    """Every file the plugin adds (pages, data, packaged CSS/JS), written into `docs`."""
+    for file in site_files(load_catalog(cards), [], ROOT / "templates"):
+        path = docs / file.uri
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(render(ROOT / "templates", page.template, **page.context))
+        path.write_bytes(file.data())
 
 
 def timed(

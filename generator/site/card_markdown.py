@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import re
 import threading
+from functools import lru_cache
 from xml.etree.ElementTree import Element
 
 import markdown
@@ -91,8 +92,21 @@ def _encode_text(rendered: str) -> str:
     return "".join(part if index % 2 else escape_text(part) for index, part in enumerate(parts))
 
 
+# a card's description is shown on several pages: short texts are converted once per build
+MAX_CACHED_TEXT = 4096
+
+
 def render_block(text: str) -> str:
     """Card Markdown as block HTML on one line, safe inside any page."""
+    return _cached_block(text) if len(text) <= MAX_CACHED_TEXT else _render_block(text)
+
+
+@lru_cache(maxsize=8192)  # bounded: 8,192 texts of at most 4 KiB
+def _cached_block(text: str) -> str:
+    return _render_block(text)
+
+
+def _render_block(text: str) -> str:
     md = _markdown()
     try:
         rendered = md.convert(text)
