@@ -33,8 +33,8 @@ BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT))
 
 from generator.cards.catalog import load_catalog  # noqa: E402
+from generator.plugin import add_site_settings  # noqa: E402
 from generator.site.site_files import site_files  # noqa: E402
-from generator.site.vendor import EXTRA_CSS, EXTRA_JAVASCRIPT  # noqa: E402
 
 TASKS = ("detection", "classification", "semantic_segmentation", "reidentification")
 CARD = """\
@@ -92,9 +92,7 @@ def config_text(cards: Path | None) -> str:
         plugins.append(item)
     config["plugins"] = plugins
     if cards is None:  # what the plugin's on_config adds, so both sites carry the same pages
-        config["extra_css"] = [*EXTRA_CSS, *config.get("extra_css", [])]
-        config["extra_javascript"] = [*EXTRA_JAVASCRIPT, *config.get("extra_javascript", [])]
-        config["theme"]["features"] = [*config["theme"].get("features", []), "content.code.copy"]
+        add_site_settings(config)
     return yaml.safe_dump(config, sort_keys=False)
 
 

@@ -11,7 +11,9 @@ import html
 import logging
 import re
 import sys
+from collections.abc import MutableMapping
 from pathlib import Path
+from typing import Any
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
@@ -65,6 +67,22 @@ def serve_error_banner(lines: tuple[str, ...]) -> str:
         "This page reloads when the problem is fixed."
         f'<ul style="margin:0.4em 0 0;padding-left:1.2em">{items}</ul></div>'
     )
+
+
+def add_site_settings(config: MutableMapping[str, Any]) -> None:
+    """What the generated pages need in a MkDocs config (a loaded one, or a mkdocs.yml read as
+    a dict): the packaged CSS/JS, the Markdown extensions, Material's code-copy button."""
+    # the packaged CSS/JS on every page, before the zoo's own (which may override them)
+    for option, uris in (("extra_css", EXTRA_CSS), ("extra_javascript", EXTRA_JAVASCRIPT)):
+        listed = config.setdefault(option, [])
+        present = {str(item) for item in listed}
+        listed[:0] = [uri for uri in uris if uri not in present]
+    extensions = config.setdefault("markdown_extensions", [])
+    extensions += [name for name in MARKDOWN_EXTENSIONS if name not in extensions]
+    # Material's copy button on every code block: model pages' commands, checksums, BibTeX
+    theme = config["theme"]
+    if "features" in theme and "content.code.copy" not in theme["features"]:
+        theme["features"] = [*theme["features"], "content.code.copy"]
 
 
 class ZooConfig(Config):
@@ -122,17 +140,7 @@ class ZooPlugin(BasePlugin[ZooConfig]):
             self.serve_errors = (*stop.lines, stop.summary)
             for line in self.serve_errors:
                 print(f"ERROR   -  {line}", file=sys.stderr)
-        # the packaged CSS/JS on every page, before the zoo's own (which may override them)
-        for option, uris in (("extra_css", EXTRA_CSS), ("extra_javascript", EXTRA_JAVASCRIPT)):
-            listed = config[option]
-            present = {str(item) for item in listed}
-            listed[:0] = [uri for uri in uris if uri not in present]
-        config.markdown_extensions += [
-            name for name in MARKDOWN_EXTENSIONS if name not in config.markdown_extensions
-        ]
-        # Material's copy button on every code block: model pages' commands, checksums, BibTeX
-        if "features" in config.theme and "content.code.copy" not in config.theme["features"]:
-            config.theme["features"] = [*config.theme["features"], "content.code.copy"]
+        add_site_settings(config)
         return config
 
     def checked(self, base: Path) -> tuple[Catalog, list[ValidationResult]]:

@@ -92,7 +92,8 @@ def _encode_text(rendered: str) -> str:
     return "".join(part if index % 2 else escape_text(part) for index, part in enumerate(parts))
 
 
-# a card's description is shown on several pages: short texts are converted once per build
+# a card's description is shown on several pages: a short text is converted once per process
+# (the result depends on the text alone, so rebuilds of `mkdocs serve` may share it)
 MAX_CACHED_TEXT = 4096
 
 
