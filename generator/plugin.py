@@ -20,20 +20,22 @@ from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from generator.authoring.drift_report import DriftEntry, DriftReportError, read_drift_report
 from generator.cards.catalog import Catalog
+from generator.site.build_workers import FileMaker, Sanitizer, WorkerError, can_fork
 from generator.site.sanitize import sanitize_page
 from generator.site.site_files import (
     MARKDOWN_EXTENSIONS,
+    PlannedFile,
     SiteError,
     SiteFile,
     checked_catalog,
     report_paths,
-    site_files,
+    site_plan,
 )
 from generator.site.vendor import EXTRA_CSS, EXTRA_JAVASCRIPT
 from generator.validation.conventions import CONVENTIONS, DEFAULT_CONVENTION
@@ -85,6 +87,28 @@ def add_site_settings(config: MutableMapping[str, Any]) -> None:
         theme["features"] = [*theme["features"], "content.code.copy"]
 
 
+class MadeFile(File):
+    """A generated file whose content the FileMaker child delivers when MkDocs first reads it."""
+
+    maker: FileMaker | None = None
+    index = 0
+    _made: str | bytes | None = None
+
+    @property  # type: ignore[override]
+    def _content(self) -> str | bytes | None:
+        if self.maker is not None:
+            try:
+                self._made = self.maker.take(self.index)
+            except (SiteError, WorkerError) as error:
+                raise PluginError(str(error)) from None
+            self.maker = None
+        return self._made
+
+    @_content.setter
+    def _content(self, value: str | bytes | None) -> None:
+        self._made, self.maker = value, None
+
+
 class ZooConfig(Config):
     cards = c.Type(str, default="model_cards")
     # the zoo's own templates: each overrides the packaged template of its name
@@ -100,6 +124,9 @@ class ZooConfig(Config):
     results = c.ListOfItems(c.Type(str), default=[])
     # a drift report (`zoo drift --format json`) inside the project: published as a Drift page
     drift = c.Optional(c.Type(str))
+    # `mkdocs build` renders and sanitizes the generated pages in forked processes beside
+    # MkDocs (a second core); off, or under `mkdocs serve`, the build does it all itself
+    parallel = c.Type(bool, default=True)
 
 
 class ZooPlugin(BasePlugin[ZooConfig]):
@@ -113,6 +140,11 @@ class ZooPlugin(BasePlugin[ZooConfig]):
     # what stops the build, shown on every page while `mkdocs serve` serves the last good build
     serve_errors: tuple[str, ...] = ()
     last_files: list[SiteFile] = []  # noqa: RUF012 (replaced, never changed in place)
+    # the build's helpers on the second core (`mkdocs build` only), and the pages waiting for
+    # their sanitized HTML
+    maker: FileMaker | None = None
+    sanitizer: Sanitizer | None = None
+    unclean: list[Page]
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # having on_startup also keeps this instance (and its last good catalog) across rebuilds
@@ -131,6 +163,9 @@ class ZooPlugin(BasePlugin[ZooConfig]):
                 except DriftReportError as error:
                     raise BuildStop([], str(error)) from None
             self.serve_errors = ()
+            if self.config.parallel and not self.serving and can_fork():
+                # starts now: the child plans the files while MkDocs lists docs/ and the theme
+                self.maker = FileMaker(self.plan)
         except BuildStop as stop:
             if not self.serving or self.catalog is None:
                 for line in stop.lines:
@@ -181,25 +216,14 @@ class ZooPlugin(BasePlugin[ZooConfig]):
         # a card without a local IR says nothing about the device: keep reported results
         return merge_results([*reported, *(r for r in measured if r.status != "skipped")])
 
+    def plan(self) -> list[PlannedFile]:
+        assert self.catalog is not None, "on_config runs first"
+        return site_plan(
+            self.catalog, self.results, self.templates_dir, self.drift, self.config.convention
+        )
+
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        catalog = self.catalog
-        assert catalog is not None, "on_config runs first"
-        try:
-            wanted = self.last_files = site_files(
-                catalog, self.results, self.templates_dir, self.drift, self.config.convention
-            )
-        except SiteError as error:
-            if not self.serving or not self.last_files:
-                raise PluginError(str(error)) from None
-            print(f"ERROR   -  {error}", file=sys.stderr)  # a broken template: as in on_config
-            self.serve_errors = (*self.serve_errors, str(error))
-            wanted = self.last_files
-        generated = [
-            File.generated(config, file.uri, abs_src_path=str(file.path))
-            if file.path is not None
-            else File.generated(config, file.uri, content=file.content or b"")
-            for file in wanted
-        ]
+        generated = self.made_files(config) if self.maker else self.files_made_here(config)
         for file in generated:
             # nothing in docs/ (or anywhere else) may stand in for a generated file
             if (existing := files.get_file_from_path(file.src_uri)) is not None:
@@ -211,11 +235,82 @@ class ZooPlugin(BasePlugin[ZooConfig]):
         self.generated_pages = frozenset(f.src_uri for f in generated if f.is_documentation_page())
         return files
 
+    def made_files(self, config: MkDocsConfig) -> list[File]:
+        """The generated files, each made by the FileMaker child by the time MkDocs reads it."""
+        assert self.maker is not None
+        try:
+            planned = self.maker.files()
+        except (SiteError, WorkerError) as error:
+            raise PluginError(str(error)) from None
+        generated: list[File] = []
+        for index, file in enumerate(planned):
+            if file.path is not None:
+                generated.append(File.generated(config, file.uri, abs_src_path=str(file.path)))
+                continue
+            made = MadeFile.generated(config, file.uri, content=b"")
+            made.maker, made.index = self.maker, index
+            generated.append(made)
+        return generated
+
+    def files_made_here(self, config: MkDocsConfig) -> list[File]:
+        """The generated files, made now (under `mkdocs serve`: the last good ones if a
+        template broke)."""
+        try:
+            wanted = self.last_files = self.plan_files()
+        except SiteError as error:
+            if not self.serving or not self.last_files:
+                raise PluginError(str(error)) from None
+            print(f"ERROR   -  {error}", file=sys.stderr)  # a broken template: as in on_config
+            self.serve_errors = (*self.serve_errors, str(error))
+            wanted = self.last_files
+        return [
+            File.generated(config, file.uri, abs_src_path=str(file.path))
+            if file.path is not None
+            else File.generated(config, file.uri, content=file.content or b"")
+            for file in wanted
+        ]
+
+    def plan_files(self) -> list[SiteFile]:
+        return [file.made() for file in self.plan()]
+
+    @event_priority(-100)  # last: what other plugins add to a generated page is cleaned too
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Generated pages hold card text: whatever a template does, only allowed markup stays."""
         if page.file.src_uri not in self.generated_pages:
             return html
-        return sanitize_page(html)
+        if self.maker is None:
+            return sanitize_page(html)
+        # cleaned beside the build; nothing reads a page's HTML before on_env puts it back
+        if self.sanitizer is None:
+            self.sanitizer, self.unclean = Sanitizer(sanitize_page), []
+        self.sanitizer.submit(len(self.unclean), html)
+        self.unclean.append(page)
+        return html
+
+    @event_priority(100)  # first: every other plugin sees the sanitized pages
+    def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
+        if self.sanitizer is not None:
+            try:
+                for index, html in self.sanitizer.results():
+                    self.unclean[index].content = html
+            except WorkerError as error:
+                raise PluginError(str(error)) from None
+            self.sanitizer, self.unclean = None, []
+        return env
+
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        self.end_workers()
+
+    def on_build_error(self, error: Exception) -> None:
+        self.end_workers()
+
+    def end_workers(self) -> None:
+        if self.maker is not None:
+            self.maker.close()
+            self.maker = None
+        if self.sanitizer is not None:
+            self.sanitizer.close()
+            self.sanitizer, self.unclean = None, []
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
         """Material's search dialog has no name (axe: aria-dialog-name): give it one. While

@@ -5,8 +5,9 @@ Everything here is data shaping; the layout lives in `templates/`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path, PurePosixPath
 
 from generator.authoring.drift_report import DriftEntry
@@ -41,7 +42,16 @@ MAX_LICENSE_BYTES = 1 << 20
 class SitePage:
     path: str  # source path inside the docs tree, e.g. models/<name>/index.md
     template: str
-    context: dict = field(hash=False)
+    # made when the page is rendered: thousands of model contexts are never held at once
+    make_context: Callable[[], dict] = field(hash=False)
+
+    @property
+    def context(self) -> dict:
+        return self.make_context()
+
+
+def _page(path: str, template: str, context: dict) -> SitePage:
+    return SitePage(path, template, lambda: context)
 
 
 @dataclass(frozen=True)
@@ -83,28 +93,26 @@ def site_pages(
     by_model: dict[str, list[ValidationResult]] = {}
     for result in results:
         by_model.setdefault(result.name, []).append(result)
-    yield SitePage("overview.md", "overview.md.j2", {"sections": task_sections(catalog)})
+    yield _page("overview.md", "overview.md.j2", {"sections": task_sections(catalog)})
     # the catalog page renders models.json in the browser (docs/javascripts/catalog.js)
-    yield SitePage("catalog.md", "catalog.md.j2", {"count": len(catalog.cards)})
-    yield SitePage("devices.md", "devices.md.j2", {"matrix": device_matrix(catalog, by_model)})
+    yield _page("catalog.md", "catalog.md.j2", {"count": len(catalog.cards)})
+    yield _page("devices.md", "devices.md.j2", {"matrix": device_matrix(catalog, by_model)})
     boards = leaderboards(catalog)
     accuracy = {"groups": accuracy_groups(catalog), "boards": boards_by_dataset(boards)}
-    yield SitePage("accuracy.md", "accuracy.md.j2", accuracy)
-    yield SitePage("checksums.md", "checksums.md.j2", {"rows": checksum_rows(catalog)})
-    yield SitePage("citations.md", "citations.md.j2", {"entries": citation_entries(catalog)})
-    yield SitePage("counting.md", "counting.md.j2", counting_rules())
+    yield _page("accuracy.md", "accuracy.md.j2", accuracy)
+    yield _page("checksums.md", "checksums.md.j2", {"rows": checksum_rows(catalog)})
+    yield _page("citations.md", "citations.md.j2", {"entries": citation_entries(catalog)})
+    yield _page("counting.md", "counting.md.j2", counting_rules())
     if drift is not None:
-        yield SitePage("drift.md", "drift.md.j2", drift_page(catalog, drift))
-    yield SitePage(INDEX_PATH, "leaderboards.md.j2", {"tasks": by_task(boards)})
-    yield from (SitePage(board.path, "leaderboard.md.j2", {"board": board}) for board in boards)
+        yield _page("drift.md", "drift.md.j2", drift_page(catalog, drift))
+    yield _page(INDEX_PATH, "leaderboards.md.j2", {"tasks": by_task(boards)})
+    yield from (_page(board.path, "leaderboard.md.j2", {"board": board}) for board in boards)
     placed = board_places(boards)
     related = RelatedIndex(catalog)
     for source in catalog.cards:
-        context = model_context(catalog, source, by_model.get(source.name, []), related, convention)
-        # each accuracy figure's place on its leaderboard (None: the card's second figure of
-        # the same kind, which no leaderboard ranks)
-        context["places"] = [placed.get((source.name, id(m))) for m in source.card.accuracy]
-        yield SitePage(model_page(source.name), "model.md.j2", context)
+        validation = by_model.get(source.name, [])
+        make = partial(model_context, catalog, source, validation, related, convention, placed)
+        yield SitePage(model_page(source.name), "model.md.j2", make)
 
 
 def board_places(boards: list[Leaderboard]) -> dict[tuple[str, int], tuple[Leaderboard, Entry]]:
@@ -122,8 +130,10 @@ def model_context(
     validation: list[ValidationResult],
     related: RelatedIndex,
     convention: str = DEFAULT_CONVENTION,
+    placed: dict[tuple[str, int], tuple[Leaderboard, Entry]] | None = None,
 ) -> dict:
     card = source.card
+    placed = placed or {}
     return {
         "source": source,
         "card": card,
@@ -146,6 +156,9 @@ def model_context(
         "related": related.related(source),
         "layout_legend": layout_legend(card),
         "checksums": checksum_groups(card.files),
+        # each accuracy figure's place on its leaderboard (None: the card's second figure of
+        # the same kind, which no leaderboard ranks)
+        "places": [placed.get((source.name, id(m))) for m in card.accuracy],
     }
 
 

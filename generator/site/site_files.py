@@ -6,7 +6,9 @@ One function for both outputs: the MkDocs plugin serves them in memory, `zoo ren
 from __future__ import annotations
 
 import glob
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import jinja2
@@ -16,7 +18,7 @@ from generator.cards.catalog import Catalog, CatalogError, load_catalog
 from generator.cards.checks import run_checks
 from generator.findings import Finding
 from generator.site.export import models_csv, models_json, schema_json
-from generator.site.pages import site_assets, site_pages
+from generator.site.pages import SitePage, site_assets, site_pages
 from generator.site.render import render
 from generator.site.vendor import static_files
 from generator.validation.conventions import DEFAULT_CONVENTION
@@ -56,6 +58,50 @@ def checked_catalog(cards: Path) -> tuple[Catalog, list[Finding]]:
     return catalog, [finding for finding in run_checks(catalog) if finding.severity == "error"]
 
 
+@dataclass(frozen=True)
+class PlannedFile:
+    """A file of the site before it is made: `make` renders it, or `path` is copied as is."""
+
+    uri: str
+    make: Callable[[], bytes] | None = None
+    path: Path | None = None
+
+    def made(self) -> SiteFile:
+        if self.make is None:
+            return SiteFile(self.uri, path=self.path)
+        return SiteFile(self.uri, content=self.make())
+
+
+def site_plan(
+    catalog: Catalog,
+    results: list[ValidationResult],
+    templates: Path | None,
+    drift: list[DriftEntry] | None = None,
+    convention: str = DEFAULT_CONVENTION,
+) -> list[PlannedFile]:
+    """Everything the site gets from zoo-cards, in the order MkDocs reads it (pages first), each
+    made when asked for; `templates` overrides default templates by name; with a drift report, a
+    Drift page; `convention` is how the zoo counts GFLOPs, said next to each documented figure."""
+    files = [
+        PlannedFile(page.path, make=partial(render_page, templates, page))
+        for page in site_pages(catalog, results, drift, convention)
+    ]
+    for asset in site_assets(catalog):
+        if asset.path is not None:
+            files.append(PlannedFile(asset.uri, path=asset.path))
+        else:
+            files.append(PlannedFile(asset.uri, make=partial(encoded, asset.text or "")))
+    data = {
+        "models.json": partial(models_json, catalog, results),
+        "validation.json": partial(results_json, results),
+        "models.csv": partial(models_csv, catalog.cards),
+        "schema/model-card.schema.json": schema_json,
+    }
+    files += [PlannedFile(uri, make=partial(encoded, text)) for uri, text in data.items()]
+    files += [PlannedFile(file.uri, path=file.path) for file in static_files()]
+    return files
+
+
 def site_files(
     catalog: Catalog,
     results: list[ValidationResult],
@@ -63,30 +109,19 @@ def site_files(
     drift: list[DriftEntry] | None = None,
     convention: str = DEFAULT_CONVENTION,
 ) -> list[SiteFile]:
-    """Everything the site gets from zoo-cards; `templates` overrides default templates by name;
-    with a drift report, a Drift page; `convention` is how the zoo counts GFLOPs, said next to
-    each documented figure."""
-    files = []
-    for page in site_pages(catalog, results, drift, convention):
-        try:
-            text = render(templates, page.template, **page.context)
-        except jinja2.TemplateError as error:
-            raise SiteError(template_error(error, page.template)) from None
-        files.append(SiteFile(page.path, content=text.encode()))
-    for asset in site_assets(catalog):
-        if asset.path is not None:
-            files.append(SiteFile(asset.uri, path=asset.path))
-        else:
-            files.append(SiteFile(asset.uri, content=(asset.text or "").encode()))
-    data = {
-        "models.json": models_json(catalog, results),
-        "validation.json": results_json(results),
-        "models.csv": models_csv(catalog.cards),
-        "schema/model-card.schema.json": schema_json(),
-    }
-    files += [SiteFile(uri, content=text.encode()) for uri, text in data.items()]
-    files += [SiteFile(file.uri, path=file.path) for file in static_files()]
-    return files
+    """The files of `site_plan`, made now."""
+    return [file.made() for file in site_plan(catalog, results, templates, drift, convention)]
+
+
+def render_page(templates: Path | None, page: SitePage) -> bytes:
+    try:
+        return render(templates, page.template, **page.context).encode()
+    except jinja2.TemplateError as error:
+        raise SiteError(template_error(error, page.template)) from None
+
+
+def encoded(text: str | Callable[[], str]) -> bytes:
+    return (text() if callable(text) else text).encode()
 
 
 def template_error(error: jinja2.TemplateError, template: str) -> str:

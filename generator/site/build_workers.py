@@ -1,0 +1,162 @@
+"""The second core of a `mkdocs build`: forked processes that make the generated files ahead of
+MkDocs and sanitize the converted pages while MkDocs converts the next ones.
+
+MkDocs builds on one core. The zoo's own work (rendering thousands of pages, cleaning their HTML)
+runs beside it instead of before it. Forked, so the children share the loaded catalog without
+copying it; only where nothing else runs threads (`mkdocs serve` does), see `can_fork`.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import tempfile
+import threading
+import traceback
+from collections.abc import Callable, Iterator, Sequence
+from multiprocessing.connection import Connection, Pipe
+from typing import Any
+
+from generator.site.site_files import PlannedFile, SiteError
+
+
+class WorkerError(Exception):
+    """A child stopped: what it said, or how it ended."""
+
+
+def can_fork() -> bool:
+    """A fork copies only the calling thread: with other threads running, a lock one of them
+    holds would stay held in the child forever."""
+    return hasattr(os, "fork") and threading.active_count() == 1
+
+
+def _fork(child: Callable[[], None], close: Sequence[Any] = ()) -> int:
+    """Run `child` in a forked process that ends with it (never returning into the caller's
+    stack: no MkDocs cleanup, no atexit); `close` are the parent's ends it must not hold."""
+    pid = os.fork()
+    if pid:
+        return pid
+    status = 1
+    try:
+        for end in close:
+            end.close()
+        child()
+        status = 0
+    except BaseException:
+        pass  # the child's own channel said what went wrong, or its exit code will
+    finally:
+        os._exit(status)
+
+
+def _reap(pid: int) -> int:
+    """The child's exit code (negative: the signal that ended it)."""
+    try:
+        _, status = os.waitpid(pid, 0)
+    except ChildProcessError:
+        return 0
+    return os.waitstatus_to_exitcode(status)
+
+
+class FileMaker:
+    """Makes the planned files in a child, in plan order; the parent takes each when MkDocs
+    first reads it (the child runs ahead, a pipe's worth of pages at most)."""
+
+    def __init__(self, plan: Callable[[], list[PlannedFile]]) -> None:
+        self._reader, writer = Pipe(duplex=False)
+        self._pid = _fork(lambda: self._run(plan, writer), close=[self._reader])
+        writer.close()
+        self._made: dict[int, bytes] = {}
+        self._files: list[PlannedFile] | None = None
+
+    @staticmethod
+    def _run(plan: Callable[[], list[PlannedFile]], writer: Connection) -> None:
+        try:
+            files = plan()
+            # the uris and copied paths first: MkDocs needs the whole list before any content
+            writer.send([PlannedFile(file.uri, path=file.path) for file in files])
+            for index, file in enumerate(files):
+                if file.make is not None:
+                    writer.send((index, file.make()))
+        except BrokenPipeError:
+            pass  # the build ended (or failed) before it wanted them all
+        except SiteError as error:
+            writer.send(SiteError(str(error)))
+        except Exception:
+            writer.send(WorkerError(f"making the site's files failed:\n{traceback.format_exc()}"))
+        finally:
+            writer.close()
+
+    def _receive(self) -> Any:
+        try:
+            message = self._reader.recv()
+        except (EOFError, OSError):
+            raise WorkerError(f"the file maker ended early (exit code {self.close()})") from None
+        if isinstance(message, Exception):
+            self.close()
+            raise message
+        return message
+
+    def files(self) -> list[PlannedFile]:
+        """The planned files: a `path` to copy, or none (its content comes from `take`)."""
+        if self._files is None:
+            self._files = self._receive()
+        return self._files
+
+    def take(self, index: int) -> bytes:
+        while index not in self._made:
+            made, content = self._receive()
+            self._made[made] = content
+        return self._made.pop(index)
+
+    def close(self) -> int:
+        """Ends the child (done, or no longer wanted) and returns its exit code."""
+        self._reader.close()
+        return _reap(self._pid)
+
+
+class Sanitizer:
+    """Cleans HTML in a child: `submit` returns at once, `results` waits for all of it. Results go
+    through a temporary file, so neither side ever waits on a full pipe."""
+
+    def __init__(self, clean: Callable[[str], str], close: Sequence[Any] = ()) -> None:
+        self._output = tempfile.TemporaryFile()  # noqa: SIM115 (closed by results/close)
+        reader, self._writer = Pipe(duplex=False)
+        self._pid = _fork(lambda: self._run(clean, reader), close=[self._writer, *close])
+        reader.close()
+        self._submitted = 0
+
+    def _run(self, clean: Callable[[str], str], reader: Connection) -> None:
+        with open(self._output.fileno(), "wb", closefd=False) as output:
+            while True:
+                try:
+                    key, text = reader.recv()
+                except EOFError:
+                    return
+                pickle.dump((key, clean(text)), output, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def submit(self, key: int, text: str) -> None:
+        self._writer.send((key, text))
+        self._submitted += 1
+
+    def results(self) -> Iterator[tuple[int, str]]:
+        """Every submitted text, cleaned, one at a time (so the caller can let go of each
+        original as its clean text comes); WorkerError if the child did not clean them all."""
+        self._writer.close()
+        code = _reap(self._pid)
+        self._output.seek(0)
+        count = 0
+        while True:
+            try:
+                yield pickle.load(self._output)
+            except EOFError:
+                break
+            count += 1
+        self._output.close()
+        if code != 0 or count != self._submitted:
+            raise WorkerError(f"the page sanitizer ended early (exit code {code})")
+
+    def close(self) -> None:
+        if not self._writer.closed:
+            self._writer.close()
+            _reap(self._pid)
+        self._output.close()
