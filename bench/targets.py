@@ -95,9 +95,11 @@ def main() -> None:
             f"{memory:.2f}x ({last['old']['mib']:.0f} -> {last['new']['mib']:.0f} MiB)",
             memory / 0.5, memory <= 0.5)  # fmt: skip
     for build in builds:
-        ratio = build["zoo"] / build["plain"]
+        ratio = build["zoo_wall"] / build["plain_wall"]
+        cpu = build["zoo"] / build["plain"]
         row(table, f"build <= {BUILD_RATIO:.2f}x plain MkDocs at {build['cards']:,} cards",
-            f"{ratio:.2f}x (CPU s {build['zoo']:.1f} vs {build['plain']:.1f})",
+            f"{ratio:.2f}x ({build['zoo_wall']:.1f} vs {build['plain_wall']:.1f} s; "
+            f"CPU {cpu:.2f}x)",
             ratio / BUILD_RATIO, ratio <= BUILD_RATIO)  # fmt: skip
     for build in builds:
         ratio = build["zoo_mib"] / build["plain_mib"]
@@ -106,9 +108,9 @@ def main() -> None:
             ratio / MEMORY_RATIO, ratio <= MEMORY_RATIO)  # fmt: skip
     biggest = builds[-1]
     row(table, f"{biggest['cards']:,} cards build under {BUILD_SECONDS:.0f} s",
-        f"{biggest['zoo']:.1f} CPU s ({biggest['zoo_wall']:.0f} s wall)",
-        biggest["zoo"] / BUILD_SECONDS,
-        biggest["zoo"] < BUILD_SECONDS)  # fmt: skip
+        f"{biggest['zoo_wall']:.1f} s ({biggest['zoo']:.1f} CPU s)",
+        biggest["zoo_wall"] / BUILD_SECONDS,
+        biggest["zoo_wall"] < BUILD_SECONDS)  # fmt: skip
     for size, p95 in sorted(filters.items()):
         limit = FILTER_P95_MS.get(size, FILTER_P95_MS[1000])
         row(table, f"filter change p95 < {limit:.0f} ms at {size:,} models (worst kind)",
