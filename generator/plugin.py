@@ -283,7 +283,7 @@ class ZooPlugin(BasePlugin[ZooConfig]):
         # cleaned beside the build; nothing reads a page's HTML before on_env puts it back
         if self.sanitizer is None:
             self.sanitizer, self.unclean = Sanitizer(sanitize_page), []
-        self.sanitizer.submit(len(self.unclean), html)
+        self.sanitizer.submit(html)
         self.unclean.append(page)
         return html
 
@@ -291,8 +291,8 @@ class ZooPlugin(BasePlugin[ZooConfig]):
     def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
         if self.sanitizer is not None:
             try:
-                for index, html in self.sanitizer.results():
-                    self.unclean[index].content = html
+                for page, html in zip(self.unclean, self.sanitizer.results(), strict=False):
+                    page.content = html
             except WorkerError as error:
                 raise PluginError(str(error)) from None
             self.sanitizer, self.unclean = None, []

@@ -129,18 +129,19 @@ class Sanitizer:
         with open(self._output.fileno(), "wb", closefd=False) as output:
             while True:
                 try:
-                    key, text = reader.recv()
+                    text = reader.recv_bytes().decode()
                 except EOFError:
                     return
-                pickle.dump((key, clean(text)), output, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(clean(text), output, protocol=pickle.HIGHEST_PROTOCOL)
 
-    def submit(self, key: int, text: str) -> None:
-        self._writer.send((key, text))
+    def submit(self, text: str) -> None:
+        # as bytes: pickling the str would keep a UTF-8 copy inside it until the build ends
+        self._writer.send_bytes(text.encode())
         self._submitted += 1
 
-    def results(self) -> Iterator[tuple[int, str]]:
-        """Every submitted text, cleaned, one at a time (so the caller can let go of each
-        original as its clean text comes); WorkerError if the child did not clean them all."""
+    def results(self) -> Iterator[str]:
+        """Every submitted text, cleaned, in order, one at a time (so the caller can let go of
+        each original as its clean text comes); WorkerError if the child did not clean them all."""
         self._writer.close()
         code = _reap(self._pid)
         self._output.seek(0)
