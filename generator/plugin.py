@@ -282,8 +282,11 @@ class ZooPlugin(BasePlugin[ZooConfig]):
             return sanitize_page(html)
         # cleaned beside the build; nothing reads a page's HTML before on_env puts it back
         if self.sanitizer is None:
-            self.sanitizer, self.unclean = Sanitizer(sanitize_page), []
-        self.sanitizer.submit(html)
+            self.sanitizer, self.unclean = Sanitizer(), []
+        try:
+            self.sanitizer.submit(html)
+        except WorkerError as error:
+            raise PluginError(str(error)) from None
         self.unclean.append(page)
         return html
 

@@ -1,15 +1,17 @@
-"""The second core of a `mkdocs build`: forked processes that make the generated files ahead of
-MkDocs and sanitize the converted pages while MkDocs converts the next ones.
+"""The second core of a `mkdocs build`: a forked child makes the generated files ahead of
+MkDocs, another process sanitizes the converted pages while MkDocs converts the next ones.
 
 MkDocs builds on one core. The zoo's own work (rendering thousands of pages, cleaning their HTML)
-runs beside it instead of before it. Forked, so the children share the loaded catalog without
-copying it; only where nothing else runs threads (`mkdocs serve` does), see `can_fork`.
+runs beside it instead of before it. The file maker is forked, so it shares the loaded catalog
+without copying it: only where nothing else runs threads (`mkdocs serve` does), see `can_fork`.
 """
 
 from __future__ import annotations
 
 import os
 import pickle
+import subprocess
+import sys
 import tempfile
 import threading
 import traceback
@@ -115,35 +117,47 @@ class FileMaker:
 
 
 class Sanitizer:
-    """Cleans HTML in a child: `submit` returns at once, `results` waits for all of it. Results go
-    through a temporary file, so neither side ever waits on a full pipe."""
+    """Cleans generated pages in a process of its own (generator/site/sanitize_child.py, a new
+    interpreter: it needs nothing of the build's memory): `submit` returns at once, `results`
+    waits for all of them. Results go through a temporary file, so neither side ever waits on a
+    full pipe."""
 
-    def __init__(self, clean: Callable[[str], str], close: Sequence[Any] = ()) -> None:
+    def __init__(self) -> None:
         self._output = tempfile.TemporaryFile()  # noqa: SIM115 (closed by results/close)
-        reader, self._writer = Pipe(duplex=False)
-        self._pid = _fork(lambda: self._run(clean, reader), close=[self._writer, *close])
-        reader.close()
+        reader, writer = os.pipe()
+        # the child finds this package (and nh3) where the build found it
+        path = os.pathsep.join(entry for entry in sys.path if entry)
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "generator.site.sanitize_child"],
+            stdin=reader,
+            stdout=self._output,
+            env={**os.environ, "PYTHONPATH": path},
+        )
+        os.close(reader)
+        self._writer = Connection(writer, readable=False)
         self._submitted = 0
 
-    def _run(self, clean: Callable[[str], str], reader: Connection) -> None:
-        with open(self._output.fileno(), "wb", closefd=False) as output:
-            while True:
-                try:
-                    text = reader.recv_bytes().decode()
-                except EOFError:
-                    return
-                pickle.dump(clean(text), output, protocol=pickle.HIGHEST_PROTOCOL)
+    @property
+    def pid(self) -> int:
+        return self._process.pid
 
     def submit(self, text: str) -> None:
-        # as bytes: pickling the str would keep a UTF-8 copy inside it until the build ends
-        self._writer.send_bytes(text.encode())
+        try:
+            # as bytes: pickling the str would keep a UTF-8 copy inside it until the build ends
+            self._writer.send_bytes(text.encode())
+        except BrokenPipeError:
+            raise WorkerError(self._ended(self._process.wait())) from None
         self._submitted += 1
+
+    @staticmethod
+    def _ended(code: int) -> str:
+        return f"the page sanitizer ended early (exit code {code})"
 
     def results(self) -> Iterator[str]:
         """Every submitted text, cleaned, in order, one at a time (so the caller can let go of
         each original as its clean text comes); WorkerError if the child did not clean them all."""
         self._writer.close()
-        code = _reap(self._pid)
+        code = self._process.wait()
         self._output.seek(0)
         count = 0
         while True:
@@ -154,10 +168,10 @@ class Sanitizer:
             count += 1
         self._output.close()
         if code != 0 or count != self._submitted:
-            raise WorkerError(f"the page sanitizer ended early (exit code {code})")
+            raise WorkerError(self._ended(code))
 
     def close(self) -> None:
         if not self._writer.closed:
             self._writer.close()
-            _reap(self._pid)
+            self._process.wait()
         self._output.close()
