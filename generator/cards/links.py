@@ -62,6 +62,8 @@ class Link:
 
 def links(text: str) -> Iterator[Link]:
     """Every link target in Markdown text: inline, image, reference definitions, autolinks."""
+    if "]" not in text and "<" not in text:
+        return  # each kind needs one of them: `](`, `]:`, `<`; most card texts have neither
     starts = [0] + [match.end() for match in NEWLINE.finditer(text)]
     found: list[tuple[int, str]] = []  # (offset, target as written)
     for pattern in (INLINE, AUTOLINK):  # over the whole text: `](` may end a line

@@ -8,6 +8,7 @@ without copying it: only where nothing else runs threads (`mkdocs serve` does), 
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import subprocess
@@ -65,6 +66,9 @@ class FileMaker:
 
     def __init__(self, plan: Callable[[], list[PlannedFile]]) -> None:
         self._reader, writer = Pipe(duplex=False)
+        # what exists now (the catalog above all) is left out of the garbage collector's passes,
+        # which would write into every object and so copy each shared page into the parent
+        gc.freeze()
         self._pid = _fork(lambda: self._run(plan, writer), close=[self._reader])
         writer.close()
         self._made: dict[int, bytes] = {}
@@ -113,6 +117,7 @@ class FileMaker:
     def close(self) -> int:
         """Ends the child (done, or no longer wanted) and returns its exit code."""
         self._reader.close()
+        gc.unfreeze()
         return _reap(self._pid)
 
 
