@@ -166,6 +166,7 @@ class ZooPlugin(BasePlugin[ZooConfig]):
             if self.config.parallel and not self.serving and can_fork():
                 # starts now: the child plans the files while MkDocs lists docs/ and the theme
                 self.maker = FileMaker(self.plan)
+                self.catalog = None  # the child has it; the build needs its memory back
         except BuildStop as stop:
             if not self.serving or self.catalog is None:
                 for line in stop.lines:
