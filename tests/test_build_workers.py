@@ -153,3 +153,19 @@ def test_no_fork_while_threads_run() -> None:
     finally:
         stop.set()
         thread.join()
+
+
+def test_sanitizer_imports_nothing_from_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pull request's `nh3.py` or `generator/` in the zoo checkout stays a file."""
+    marker = tmp_path / "imported"
+    shadow = f"open({str(marker)!r}, 'w').write('yes')\n"
+    for module in ("generator/__init__.py", "generator/site/__init__.py", "nh3.py"):
+        (tmp_path / module).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / module).write_text(shadow)
+    monkeypatch.chdir(tmp_path)
+    sanitizer = Sanitizer()
+    sanitizer.submit("<p>ok</p><script>x</script>")
+    assert list(sanitizer.results()) == ["<p>ok</p>"]
+    assert not marker.exists()

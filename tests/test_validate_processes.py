@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +16,7 @@ import irs
 import pytest
 
 from conftest import ROOT, write_card
+from generator.validation.validate_worker import Worker
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
 
@@ -102,3 +104,22 @@ def test_a_worker_dies_with_its_parent_killed_by_sigkill(hanging: tuple) -> None
     while alive(worker) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not alive(worker)
+
+
+def test_worker_imports_nothing_from_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The build runs in a zoo checkout that pull requests fill: a `generator/` or `openvino.py`
+    there must not stand in for the real ones in the validation worker."""
+    marker = tmp_path / "imported"
+    shadow = f"open({str(marker)!r}, 'w').write('yes')\n"
+    for module in ("generator/__init__.py", "generator/validation/__init__.py", "openvino.py"):
+        (tmp_path / module).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / module).write_text(shadow)
+    monkeypatch.chdir(tmp_path)
+    worker = Worker(threading.Event())
+    try:
+        worker.start()  # raises unless the real worker answered
+    finally:
+        worker.stop()
+    assert not marker.exists()

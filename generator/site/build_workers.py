@@ -130,10 +130,11 @@ class Sanitizer:
     def __init__(self) -> None:
         self._output = tempfile.TemporaryFile()  # noqa: SIM115 (closed by results/close)
         reader, writer = os.pipe()
-        # the child finds this package (and nh3) where the build found it
+        # the child finds this package (and nh3) where the build found it, and never in the
+        # working directory (-P): that is the zoo's checkout, which a pull request fills
         path = os.pathsep.join(entry for entry in sys.path if entry)
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "generator.site.sanitize_child"],
+            [sys.executable, "-P", "-m", "generator.site.sanitize_child"],
             stdin=reader,
             stdout=self._output,
             env={**os.environ, "PYTHONPATH": path},

@@ -56,7 +56,9 @@ class Worker:
                 raise WorkerFailure("validation stopped")
             self.lines, self.stderr = queue.Queue(), deque(maxlen=20)
             process = self.process = subprocess.Popen(
-                [sys.executable, "-m", "generator.validation.validate_worker"],
+                # -P: nothing from the working directory (a zoo checkout, filled by pull
+                # requests) is imported in place of this package or its dependencies
+                [sys.executable, "-P", "-m", "generator.validation.validate_worker"],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
