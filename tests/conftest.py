@@ -33,6 +33,16 @@ def write_card(cards: Path, name: str, text: str, folder: str | None = None) -> 
     return path
 
 
+def shadow_modules(folder: Path, *modules: str) -> Path:
+    """Modules in `folder` (a zoo checkout a pull request fills) that would name what they are
+    when imported: the marker file they write is returned."""
+    marker = folder / "imported"
+    for module in modules:
+        (folder / module).parent.mkdir(parents=True, exist_ok=True)
+        (folder / module).write_text(f"open({str(marker)!r}, 'w').write('yes')\n")
+    return marker
+
+
 def mkdocs_build(config: Path, site: Path, *extra: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     return subprocess.run(

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import mkdocs_build, site_config, write_card
+from conftest import mkdocs_build, shadow_modules, site_config, write_card
 from generator.site.build_workers import FileMaker, Sanitizer, WorkerError, can_fork
 from generator.site.site_files import PlannedFile, SiteError
 
@@ -159,11 +159,9 @@ def test_sanitizer_imports_nothing_from_the_working_directory(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A pull request's `nh3.py` or `generator/` in the zoo checkout stays a file."""
-    marker = tmp_path / "imported"
-    shadow = f"open({str(marker)!r}, 'w').write('yes')\n"
-    for module in ("generator/__init__.py", "generator/site/__init__.py", "nh3.py"):
-        (tmp_path / module).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / module).write_text(shadow)
+    marker = shadow_modules(
+        tmp_path, "generator/__init__.py", "generator/site/__init__.py", "nh3.py"
+    )
     monkeypatch.chdir(tmp_path)
     sanitizer = Sanitizer()
     sanitizer.submit("<p>ok</p><script>x</script>")

@@ -15,7 +15,7 @@ from pathlib import Path
 import irs
 import pytest
 
-from conftest import ROOT, write_card
+from conftest import ROOT, shadow_modules, write_card
 from generator.validation.validate_worker import Worker
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
@@ -111,11 +111,9 @@ def test_worker_imports_nothing_from_the_working_directory(
 ) -> None:
     """The build runs in a zoo checkout that pull requests fill: a `generator/` or `openvino.py`
     there must not stand in for the real ones in the validation worker."""
-    marker = tmp_path / "imported"
-    shadow = f"open({str(marker)!r}, 'w').write('yes')\n"
-    for module in ("generator/__init__.py", "generator/validation/__init__.py", "openvino.py"):
-        (tmp_path / module).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / module).write_text(shadow)
+    marker = shadow_modules(
+        tmp_path, "generator/__init__.py", "generator/validation/__init__.py", "openvino.py"
+    )
     monkeypatch.chdir(tmp_path)
     worker = Worker(threading.Event())
     try:
