@@ -257,7 +257,7 @@ class ZooPlugin(BasePlugin[ZooConfig]):
         """The generated files, made now (under `mkdocs serve`: the last good ones if a
         template broke)."""
         try:
-            wanted = self.last_files = self.plan_files()
+            wanted = self.last_files = [file.made() for file in self.plan()]
         except SiteError as error:
             if not self.serving or not self.last_files:
                 raise PluginError(str(error)) from None
@@ -270,9 +270,6 @@ class ZooPlugin(BasePlugin[ZooConfig]):
             else File.generated(config, file.uri, content=file.content or b"")
             for file in wanted
         ]
-
-    def plan_files(self) -> list[SiteFile]:
-        return [file.made() for file in self.plan()]
 
     @event_priority(-100)  # last: what other plugins add to a generated page is cleaned too
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:

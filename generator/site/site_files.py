@@ -90,14 +90,14 @@ def site_plan(
         if asset.path is not None:
             files.append(PlannedFile(asset.uri, path=asset.path))
         else:
-            files.append(PlannedFile(asset.uri, make=partial(encoded, asset.text or "")))
+            files.append(PlannedFile(asset.uri, make=partial(str.encode, asset.text or "")))
     data = {
         "models.json": partial(models_json, catalog, results),
         "validation.json": partial(results_json, results),
         "models.csv": partial(models_csv, catalog.cards),
         "schema/model-card.schema.json": schema_json,
     }
-    files += [PlannedFile(uri, make=partial(encoded, text)) for uri, text in data.items()]
+    files += [PlannedFile(uri, make=partial(encoded, make)) for uri, make in data.items()]
     files += [PlannedFile(file.uri, path=file.path) for file in static_files()]
     return files
 
@@ -120,8 +120,8 @@ def render_page(templates: Path | None, page: SitePage) -> bytes:
         raise SiteError(template_error(error, page.template)) from None
 
 
-def encoded(text: str | Callable[[], str]) -> bytes:
-    return (text() if callable(text) else text).encode()
+def encoded(make: Callable[[], str]) -> bytes:
+    return make().encode()
 
 
 def template_error(error: jinja2.TemplateError, template: str) -> str:
